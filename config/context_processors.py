@@ -1,0 +1,33 @@
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+# (label, URL name, permission needed or None). Later apps add their pages here.
+NAVIGATION = [
+    (_("Feed"), "stories:feed", None),
+    (_("Stores"), "stories:stores", None),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, url_name, permission in NAVIGATION:
+        if permission and not user.has_perm(permission):
+            continue
+        url = reverse(url_name)
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append(NavItem(label=label, url=url, current=current))
+    return {"nav_items": items}

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from accounts.views import LoginView
+from config import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    # Django's auth views keep their global names (login, password_reset...):
+    # they reverse each other without a namespace.
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("stories.urls")),
+    path("", include("practices.urls")),
+]
+
+# Photos are for signed-in colleagues only, so with files on local disk Django
+# serves them itself behind the log-in; object storage serves its own URLs.
+if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
+    ]

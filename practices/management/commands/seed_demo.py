@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Load the demo network, people and content. Safe to run again: nothing is duplicated."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only load when the database has no people yet (what `make run` uses).",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("The database already has people: demo data not loaded again.")
+        else:
+            with transaction.atomic():
+                accounts_demo.seed()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        for line in accounts_demo.login_lines():
+            self.stdout.write(line)

@@ -1,0 +1,66 @@
+"""The cast every test can use, built the same way in every test.
+
+camille (staff, Paris), hugo (staff, Lyon), julien (curator), lea (new hire,
+Paris) and admin, in two regions. Passwords are all PASSWORD.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import Region, Store, User
+
+PASSWORD = "demo-pass-2026"
+
+# Hashing passwords properly is slow on purpose; tests need it fast.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cast:
+    paris: Store
+    marais: Store
+    lyon: Store
+    camille: User
+    hugo: User
+    julien: User
+    lea: User
+    admin: User
+
+
+def make_user(username: str, *, store: Store | None, role: str, **extra) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.com",
+        display_name=extra.pop("display_name", username.capitalize()),
+        store=store,
+        **extra,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    # Transactional tests flush the tables the data migration filled: make the roles again.
+    roles.sync_roles(django_apps)
+    idf = Region.objects.create(name="Île-de-France", slug="ile-de-france")
+    ara = Region.objects.create(name="Auvergne-Rhône-Alpes", slug="auvergne-rhone-alpes")
+    paris = Store.objects.create(name="Paris Opéra", slug="paris-opera", region=idf, city="Paris")
+    marais = Store.objects.create(name="Paris Marais", slug="paris-marais", region=idf, city="Paris")
+    lyon = Store.objects.create(name="Lyon Bellecour", slug="lyon-bellecour", region=ara, city="Lyon")
+    return Cast(
+        paris=paris,
+        marais=marais,
+        lyon=lyon,
+        camille=make_user("camille", store=paris, role=roles.STAFF, display_name="Camille Martin"),
+        hugo=make_user("hugo", store=lyon, role=roles.STAFF, display_name="Hugo Bernard"),
+        julien=make_user("julien", store=lyon, role=roles.CURATORS, display_name="Julien Petit"),
+        lea=make_user("lea", store=marais, role=roles.NEW_HIRES, display_name="Léa Durand"),
+        admin=make_user("admin", store=None, role=roles.ADMINISTRATORS, is_staff=True, is_superuser=True),
+    )
