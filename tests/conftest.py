@@ -64,3 +64,9 @@ def cast(db) -> Cast:
         lea=make_user("lea", store=marais, role=roles.NEW_HIRES, display_name="Léa Durand"),
         admin=make_user("admin", store=None, role=roles.ADMINISTRATORS, is_staff=True, is_superuser=True),
     )
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos go to a temporary folder, never into the work tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

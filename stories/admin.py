@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from stories.markdown import render_markdown
+from stories.models import Pillar, Story, StoryPhoto, StoryRevision
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_fr", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class StoryPhotoInline(admin.TabularInline):
+    model = StoryPhoto
+    extra = 0
+    fields = ["thumbnail", "alt_text", "position"]
+    readonly_fields = ["thumbnail"]
+
+
+class StoryRevisionInline(admin.TabularInline):
+    model = StoryRevision
+    extra = 0
+    fields = ["edited_at", "editor", "title", "body"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    """Administrators recover deleted stories here by setting the status back to published."""
+
+    list_display = ["title", "kind", "author", "store", "status", "published_at", "vote_count"]
+    list_filter = ["status", "kind", "pillar", "store__region", "language"]
+    list_select_related = ["author", "store"]
+    search_fields = ["title", "body", "author__username"]
+    raw_id_fields = ["author"]
+    readonly_fields = ["created_at", "updated_at", "vote_count", "voter_store_count", "tried_count", "comment_count"]
+    inlines = [StoryPhotoInline, StoryRevisionInline]
+    actions = ["restore"]
+
+    @admin.action(description=_("Publish again (restore deleted or hidden stories)"))
+    def restore(self, request, queryset):
+        queryset.update(status=Story.Status.PUBLISHED)
+
+    def save_model(self, request, obj, form, change):
+        obj.body_html = render_markdown(obj.body)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,221 @@
+import math
+import uuid
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from accounts.models import Store
+
+
+class Pillar(models.Model):
+    """One of the network's service behaviours, such as "Take charge"."""
+
+    name = models.CharField(_("name (English)"), max_length=80, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=80, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.CharField(_("short description (English)"), max_length=240, blank=True)
+    description_fr = models.CharField(_("short description (French)"), max_length=240, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if get_language() == "fr" and self.name_fr:
+            return self.name_fr
+        return self.name
+
+    @property
+    def summary(self) -> str:
+        if get_language() == "fr" and self.description_fr:
+            return self.description_fr
+        return self.description
+
+
+# Reddit's "hot" ranking (log10 of support plus age in units of 12.5 hours):
+# each tenfold increase in support is worth 12.5 hours of freshness, so a new
+# story with a few votes overtakes an old one with many, and the score is a
+# plain stored column that an index sorts. "Support" weighs breadth over
+# volume: a store that tried the idea counts for 3 votes and every extra store
+# among the voters for 2 more, so ten votes from one shop rank below five
+# votes from five shops.
+HOT_EPOCH = datetime(2024, 1, 1, tzinfo=dt_timezone.utc)
+HOT_SECONDS_PER_TENFOLD = 45_000
+TRIED_WEIGHT = 3
+EXTRA_STORE_WEIGHT = 2
+
+
+def hot_score(*, votes: int, voter_stores: int, tried_stores: int, published_at: datetime) -> float:
+    support = votes + EXTRA_STORE_WEIGHT * max(voter_stores - 1, 0) + TRIED_WEIGHT * tried_stores
+    age_seconds = (published_at - HOT_EPOCH).total_seconds()
+    return round(math.log10(max(support, 1)) + age_seconds / HOT_SECONDS_PER_TENFOLD, 7)
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """Stories everyone may read."""
+        return self.filter(status=Story.Status.PUBLISHED)
+
+    def for_feed(self):
+        """What a list of story cards shows, in a fixed number of queries."""
+        return self.select_related("author", "store__region", "pillar").prefetch_related(
+            "tags", models.Prefetch("photos", queryset=StoryPhoto.objects.order_by("position", "pk"))
+        )
+
+    def visible_to(self, user):
+        """Published stories, plus hidden ones for their author and curators."""
+        if user.has_perm("stories.moderate_story"):
+            return self.exclude(status=Story.Status.DELETED)
+        return self.filter(Q(status=Story.Status.PUBLISHED) | Q(status=Story.Status.HIDDEN, author=user))
+
+    def ranked(self, sort: str):
+        """Order by one of the feed's sorts: hot, new or top."""
+        if sort == "new":
+            return self.order_by("-published_at", "-pk")
+        if sort == "top":
+            return self.order_by("-vote_count", "-published_at", "-pk")
+        return self.order_by("-hot_score", "-pk")
+
+
+class Story(models.Model):
+    class Kind(models.TextChoices):
+        STORY = "story", _("Service story")
+        ATTENTION = "attention", _("Petite attention")
+        GUESTBOOK = "guestbook", _("Guestbook entry")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden by a curator")
+        DELETED = "deleted", _("Deleted by its author")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stories", verbose_name=_("author")
+    )
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("store"),
+        help_text=_("The author's store when posting; for a guestbook entry, the store whose guestbook it is."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STORY)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(editable=False)
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.SET_NULL, null=True, blank=True, related_name="stories", verbose_name=_("pillar")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    # Counters the feed sorts and shows; kept exact by services.py (F() updates or
+    # recounts in the transaction that writes the rows they count).
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+    voter_store_count = models.PositiveIntegerField(default=0, editable=False)
+    tried_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    hot_score = models.FloatField(default=0, editable=False)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        permissions = [("moderate_story", _("Can edit, hide and restore anyone's stories and comments"))]
+        indexes = [
+            models.Index(fields=["status", "-hot_score"], name="story_hot_idx"),
+            models.Index(fields=["status", "-published_at"], name="story_new_idx"),
+            models.Index(fields=["status", "-vote_count"], name="story_top_idx"),
+            models.Index(fields=["store", "kind", "status", "-published_at"], name="story_store_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="story_title_not_empty"),
+            models.CheckConstraint(condition=~Q(body=""), name="story_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", args=[self.pk])
+
+    def can_edit(self, user) -> bool:
+        if self.status == Story.Status.DELETED:
+            return False
+        return user.pk == self.author_id or user.has_perm("stories.moderate_story")
+
+    def can_see_history(self, user) -> bool:
+        return user.pk == self.author_id or user.has_perm("stories.moderate_story")
+
+    def compute_hot_score(self) -> float:
+        return hot_score(
+            votes=self.vote_count,
+            voter_stores=self.voter_store_count,
+            tried_stores=self.tried_count,
+            published_at=self.published_at,
+        )
+
+
+class StoryRevision(models.Model):
+    """A previous version of a story, kept on every edit so nothing written is lost."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=12, choices=Story.Kind.choices)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    pillar = models.ForeignKey(Pillar, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    tags = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+        verbose_name = _("story revision")
+        verbose_name_plural = _("story revisions")
+
+
+def photo_path(instance, filename: str) -> str:
+    # Random names: a photo's URL reveals nothing and cannot be guessed.
+    return f"photos/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class StoryPhoto(models.Model):
+    MAX_PER_STORY = 6
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("description for people who cannot see the photo"), max_length=250)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
