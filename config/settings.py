@@ -40,7 +40,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         refuse_to_start("SECRET_KEY is not set: set it (see .env.example) or set DEBUG=1 for local use.")
-    SECRET_KEY = "insecure-local-development-key-only-used-when-DEBUG-is-on"
+    SECRET_KEY = "insecure-local-development-key-only-used-when-DEBUG-is-on"  # noqa: S105 (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
@@ -122,10 +122,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         **_db.get("OPTIONS", {}),
     }
-elif _db["ENGINE"] == "django.db.backends.postgresql":
+elif (
+    _db["ENGINE"] == "django.db.backends.postgresql"
+    and _db.get("HOST") in {"127.0.0.1", "localhost", "::1", ""}
+    and "sslmode" not in _db.get("OPTIONS", {})
+):
     # TLS on loopback costs a lot of throughput for nothing.
-    if _db.get("HOST") in {"127.0.0.1", "localhost", "::1", ""} and "sslmode" not in _db.get("OPTIONS", {}):
-        _db.setdefault("OPTIONS", {})["sslmode"] = "disable"
+    _db.setdefault("OPTIONS", {})["sslmode"] = "disable"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -18,3 +18,6 @@ class Curation(models.Model):
             ("manage_standards", _("Can write, publish and retire standards")),
             ("manage_paths", _("Can manage learning paths")),
         ]
+
+    def __str__(self) -> str:
+        return "curation"

@@ -103,9 +103,7 @@ class StoryForm(forms.ModelForm):
         if not body:
             raise ValidationError(_("Tell what happened."), code="required")
         if len(body) > 10_000:
-            raise ValidationError(
-                _("Keep it under 10,000 characters (it has %(count)d)."), params={"count": len(body)}
-            )
+            raise ValidationError(_("Keep it under 10,000 characters (it has %(count)d)."), params={"count": len(body)})
         return body
 
     def clean_tags(self) -> list[str]:
@@ -117,7 +115,6 @@ class StoryForm(forms.ModelForm):
         if len(tags) > MAX_TAGS:
             raise ValidationError(_("Use at most %(max)d tags."), params={"max": MAX_TAGS}, code="too_many_tags")
         return tags
-
 
 
 class PhotoEditForm(forms.Form):

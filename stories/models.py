@@ -1,7 +1,6 @@
 import math
 import uuid
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
@@ -53,7 +52,7 @@ class Pillar(models.Model):
 # volume: a store that tried the idea counts for 3 votes and every extra store
 # among the voters for 2 more, so ten votes from one shop rank below five
 # votes from five shops.
-HOT_EPOCH = datetime(2024, 1, 1, tzinfo=dt_timezone.utc)
+HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 HOT_SECONDS_PER_TENFOLD = 45_000
 TRIED_WEIGHT = 3
 EXTRA_STORE_WEIGHT = 2
@@ -197,6 +196,9 @@ class StoryRevision(models.Model):
         verbose_name = _("story revision")
         verbose_name_plural = _("story revisions")
 
+    def __str__(self) -> str:
+        return f"{self.title} ({self.edited_at:%Y-%m-%d %H:%M})"
+
 
 def photo_path(instance, filename: str) -> str:
     # Random names: a photo's URL reveals nothing and cannot be guessed.
@@ -219,3 +221,6 @@ class StoryPhoto(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text

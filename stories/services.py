@@ -116,10 +116,10 @@ def story_update(
     for photo in story.photos.filter(pk__in=list(photo_changes or {})):
         alt_text, remove = photo_changes[photo.pk]
         if remove:
-            files = [photo.image.name, photo.thumbnail.name]
+            files, storage = [photo.image.name, photo.thumbnail.name], photo.image.storage
             photo.delete()
             # Files go only once the removal is committed, never on a rollback.
-            transaction.on_commit(lambda files=files: [photo.image.storage.delete(name) for name in files])
+            transaction.on_commit(lambda files=files, storage=storage: [storage.delete(name) for name in files])
         elif alt_text != photo.alt_text:
             photo.alt_text = alt_text
             photo.save(update_fields=["alt_text"])

@@ -119,8 +119,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             photo.pk: (f.cleaned_data["alt_text"], f.cleaned_data["remove"])
             for photo, f in zip(photos, photo_forms, strict=True)
         }
-        fields = {k: v for k, v in form.cleaned_data.items()}
-        services.story_update(story=story, editor=request.user, photo_changes=changes, **fields)
+        services.story_update(story=story, editor=request.user, photo_changes=changes, **form.cleaned_data)
         messages.success(request, _("Your changes are saved. The earlier version is kept in the history."))
         return redirect(story)
     return render(

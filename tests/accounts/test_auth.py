@@ -98,9 +98,11 @@ class PasswordResetTests:
         assert mail.outbox == []
 
     def test_a_bad_address_is_refused_with_a_message(self, client, cast):
-        response = client.post(reverse("password_reset"), {"email": "not an address"}, headers={"accept-language": "fr"})
+        response = client.post(
+            reverse("password_reset"), {"email": "not an address"}, headers={"accept-language": "fr"}
+        )
         assert response.status_code == 200
-        assert "Saisissez une adresse e-mail valide" in response.content.decode()
+        assert "Saisissez une adresse de courriel valide" in response.content.decode()
 
     def test_password_change_keeps_the_old_one_when_the_new_ones_differ(self, client, cast):
         client.force_login(cast.camille)

@@ -45,7 +45,9 @@ class HotRankingTests:
         Story.objects.filter(pk=old.pk).update(
             vote_count=50,
             published_at=timezone.now() - timedelta(days=5),
-            hot_score=hot_score(votes=50, voter_stores=1, tried_stores=0, published_at=timezone.now() - timedelta(days=5)),
+            hot_score=hot_score(
+                votes=50, voter_stores=1, tried_stores=0, published_at=timezone.now() - timedelta(days=5)
+            ),
         )
         make_story(cast.hugo, title="Fresh")
         client.force_login(cast.lea)
@@ -177,7 +179,8 @@ class StorePageTests:
     def test_a_bad_entry_keeps_the_text(self, client, cast):
         client.force_login(cast.camille)
         response = client.post(
-            reverse("stories:guestbook-write", args=["paris-opera"]), {"title": "", "body": "Kept text", "language": "en"}
+            reverse("stories:guestbook-write", args=["paris-opera"]),
+            {"title": "", "body": "Kept text", "language": "en"},
         )
         assert response.status_code == 200
         assert "Kept text" in response.content.decode()

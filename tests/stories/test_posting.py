@@ -155,7 +155,9 @@ class EditStoryTests:
     def test_photos_can_be_described_and_removed(self, client, cast):
         story = make_story(cast.camille, photos=[], title="With photos")
         client.force_login(cast.camille)
-        client.post(reverse("stories:edit", args=[story.pk]), {**story_data(), "photos": [jpeg_upload(), jpeg_upload()]})
+        client.post(
+            reverse("stories:edit", args=[story.pk]), {**story_data(), "photos": [jpeg_upload(), jpeg_upload()]}
+        )
         first, second = story.photos.all()
         data = {
             **story_data(),

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts.models import User
+from stories import demo as stories_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 accounts_demo.seed()
+                stories_demo.seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for line in accounts_demo.login_lines():
             self.stdout.write(line)
