@@ -70,3 +70,76 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.username])
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        """Notifications the person has not opened yet."""
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One line in a person's inbox.
+
+    The text is written when shown, from `kind` and `params`, so it is always
+    in the language of the person reading it.
+    """
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment on your story")
+        REPLY = "reply", _("Reply to your comment")
+        MENTION = "mention", _("Mention")
+        TRIED = "tried", _("Another store tried your idea")
+        MILESTONE = "milestone", _("Votes milestone")
+        PROMOTED = "promoted", _("Story promoted")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    url = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
+    # Set when one event must notify once only (a votes milestone, a promotion).
+    once_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 (NULLs never clash)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "once_key"], name="notification_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        actor = self.actor.name if self.actor else _("Someone")
+        title = self.params.get("title", "")
+        if self.kind == self.Kind.COMMENT:
+            return _("%(actor)s commented on your story “%(title)s”.") % {"actor": actor, "title": title}
+        if self.kind == self.Kind.REPLY:
+            return _("%(actor)s replied to your comment on “%(title)s”.") % {"actor": actor, "title": title}
+        if self.kind == self.Kind.MENTION:
+            return _("%(actor)s mentioned you on “%(title)s”.") % {"actor": actor, "title": title}
+        if self.kind == self.Kind.TRIED:
+            store = self.params.get("store", "")
+            return _("%(store)s tried your idea “%(title)s”.") % {"store": store, "title": title}
+        if self.kind == self.Kind.MILESTONE:
+            return _("Your story “%(title)s” reached %(votes)d votes.") % {
+                "title": title,
+                "votes": self.params.get("votes", 0),
+            }
+        if self.kind == self.Kind.PROMOTED:
+            return _("Your story “%(title)s” became the standard “%(standard)s”.") % {
+                "title": title,
+                "standard": self.params.get("standard", ""),
+            }
+        return title

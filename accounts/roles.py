@@ -18,6 +18,7 @@ MEMBER_PERMISSIONS = [
     "stories.add_comment",
     "stories.add_vote",
     "stories.add_flag",
+    "stories.add_tried",
 ]
 CURATOR_PERMISSIONS = [
     *MEMBER_PERMISSIONS,

@@ -1,13 +1,16 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import ngettext
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.models import Notification, User
+from accounts.services import notifications_mark_read
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -54,3 +57,27 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         username=username,
     )
     return render(request, "accounts/profile.html", {"person": person})
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(request.user.notifications.select_related("actor")[:100])
+    return render(request, "accounts/notifications.html", {"notifications": items})
+
+
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a notification read and go to what it is about."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications_mark_read(user=request.user, pk=notification.pk)
+    return redirect(notification.url if notification.url.startswith("/") else "accounts:notifications")
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
+        % {"count": count},
+    )
+    return redirect("accounts:notifications")

@@ -16,6 +16,7 @@ class NavItem:
 NAVIGATION = [
     (_("Feed"), "stories:feed", None),
     (_("Stores"), "stories:stores", None),
+    (_("Reports"), "stories:flags", "stories.moderate_story"),
 ]
 
 
@@ -30,4 +31,4 @@ def navigation(request: HttpRequest) -> dict:
         url = reverse(url_name)
         current = request.path == url or (url != "/" and request.path.startswith(url))
         items.append(NavItem(label=label, url=url, current=current))
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_count": request.user.notifications.unread().count()}

@@ -1,17 +1,32 @@
 """Loading stories for a request: 404 when the person may not see it, 403 when they may not change it."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from stories.models import Story
+from stories.models import Comment, Story
 
 
-def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Story:
-    """The story if the signed-in person may see it (and, with write, change it)."""
-    story = get_object_or_404(
-        Story.objects.visible_to(request.user).select_related("author", "store__region", "pillar"), pk=pk
-    )
+def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, react: bool = False) -> Story:
+    """The story if the signed-in person may see it; with write, change it; with react, vote or comment on it.
+
+    Reactions only go to published stories: a hidden or deleted one answers 404.
+    """
+    stories = Story.objects.visible_to(request.user).with_user_vote(request.user)
+    if react:
+        stories = stories.published()
+    story = get_object_or_404(stories.select_related("author", "store__region", "pillar"), pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied
     return story
+
+
+def get_comment_for_user(request: HttpRequest, pk: int) -> Comment:
+    """A comment on a story the person can see, or 404."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("author", "story").exclude(status=Comment.Status.DELETED), pk=pk
+    )
+    get_story_for_user(request, comment.story_id)
+    if comment.status == Comment.Status.HIDDEN and not request.user.has_perm("stories.moderate_story"):
+        raise Http404
+    return comment

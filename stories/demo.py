@@ -732,8 +732,8 @@ def _posted_at(now: datetime, when: tuple[int, int, int], index: int) -> datetim
     local = timezone.localtime(now)
     posted = local.replace(hour=hour, minute=minute, second=0, microsecond=0) - timedelta(days=days)
     if posted > now - timedelta(minutes=5):
-        # Today's hour has not come yet: make it earlier today instead.
-        posted = now - timedelta(minutes=25 * (index % 7 + 1))
+        # That hour has not come yet today: post it a little before now (a distinct time per story).
+        posted = now - timedelta(minutes=20 + 9 * index)
     return posted
 
 

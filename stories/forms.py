@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
 from config.text import validate_no_control_characters
-from stories.models import Pillar, Story, StoryPhoto
+from stories.models import Flag, Pillar, Story, StoryPhoto
 from stories.photos import ProcessedPhoto, process_photo
 
 MAX_TAGS = 10
@@ -158,3 +158,44 @@ class FeedFilterForm(forms.Form):
         values["period"] = values.get("period") or "all"
         values["q"] = (values.get("q") or "").strip()
         return values
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_control_characters],
+        error_messages={"required": _("Write something before sending.")},
+        help_text=_("Mention a colleague with @username."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Write something before sending."), code="required")
+        return body
+
+
+class TriedForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("How did it go? (optional)"),
+        max_length=140,
+        required=False,
+        validators=[validate_no_control_characters],
+        widget=forms.TextInput(attrs={"placeholder": _("Customers loved it")}),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this?"), choices=Flag.Reason.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Details (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_control_characters],
+    )

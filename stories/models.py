@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -80,6 +80,10 @@ class StoryQuerySet(models.QuerySet):
         if user.has_perm("stories.moderate_story"):
             return self.exclude(status=Story.Status.DELETED)
         return self.filter(Q(status=Story.Status.PUBLISHED) | Q(status=Story.Status.HIDDEN, author=user))
+
+    def with_user_vote(self, user):
+        """Annotate user_voted: did this person vote for each story? Part of the same query."""
+        return self.annotate(user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)))
 
     def ranked(self, sort: str):
         """Order by one of the feed's sorts: hot, new or top."""
@@ -224,3 +228,142 @@ class StoryPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+class Vote(models.Model):
+    """A colleague found the story useful: one per person per story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    # The voter's store when voting: breadth of support counts stores, and people move.
+    store = models.ForeignKey(Store, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="vote_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.story_id}"
+
+
+class Tried(models.Model):
+    """A store put the story's idea into practice: one per store per story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="tries")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="tries", verbose_name=_("store"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("how did it go?"), max_length=140, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("“we tried it”")
+        verbose_name_plural = _("“we tried it”")
+        constraints = [models.UniqueConstraint(fields=["story", "store"], name="tried_once_per_store")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} → {self.story_id}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_story_page(self):
+        """Comments of a story page with their authors, in one query."""
+        return self.select_related("author", "author__store").order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden by a curator")
+        DELETED = "deleted", _("Deleted by its author")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    # One level of replies: a reply's parent is always a top-level comment.
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["story", "created_at"], name="comment_story_idx")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.story.get_absolute_url()}#comment-{self.pk}"
+
+    def can_edit(self, user) -> bool:
+        return self.status == Comment.Status.PUBLISHED and user.pk == self.author_id
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before an edit."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Flag(models.Model):
+    """A report to curators about a story or a comment: one per person per item."""
+
+    class Reason(models.TextChoices):
+        OFFENSIVE = "offensive", _("Offensive or disrespectful")
+        PRIVATE = "private", _("Shares a customer's or colleague's private details")
+        WRONG = "wrong", _("Wrong or unsafe practice")
+        SPAM = "spam", _("Spam or off-topic")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        HIDDEN = "hidden", _("Content hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="flags")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    text = models.CharField(_("details (optional)"), max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "story"], condition=Q(comment__isnull=True), name="flag_story_once_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"], condition=Q(comment__isnull=False), name="flag_comment_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+    @property
+    def target(self):
+        return self.comment or self.story

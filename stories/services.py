@@ -1,13 +1,17 @@
 """Every write to stories goes through here."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Store, User
+from accounts.models import Notification, Store, User
+from accounts.services import notify
 from stories.markdown import render_markdown
-from stories.models import Pillar, Story, StoryPhoto, StoryRevision
+from stories.models import Comment, CommentRevision, Flag, Pillar, Story, StoryPhoto, StoryRevision, Tried, Vote
 from stories.photos import ProcessedPhoto
 
 
@@ -132,3 +136,178 @@ def story_set_status(*, story: Story, status: str) -> Story:
     Story.objects.filter(pk=story.pk).update(status=status, updated_at=timezone.now())
     story.status = status
     return story
+
+
+# Reactions: votes, "we tried it", comments, reports.
+
+VOTE_MILESTONES = (5, 10, 25)
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+
+def _recount(story_pk: int) -> Story:
+    """Recount a story's counters from the rows themselves and store them with its hot score.
+
+    Called inside the transaction that changed those rows, after locking the story
+    row, so concurrent voters queue and every count is exact.
+    """
+    story = Story.objects.get(pk=story_pk)
+    story.vote_count = Vote.objects.filter(story_id=story_pk).count()
+    story.voter_store_count = (
+        Vote.objects.filter(story_id=story_pk, store__isnull=False).values("store").distinct().count()
+    )
+    story.tried_count = Tried.objects.filter(story_id=story_pk).count()
+    story.comment_count = Comment.objects.filter(story_id=story_pk, status=Comment.Status.PUBLISHED).count()
+    story.hot_score = story.compute_hot_score()
+    story.save(update_fields=["vote_count", "voter_store_count", "tried_count", "comment_count", "hot_score"])
+    return story
+
+
+def _lock(story: Story) -> None:
+    # Serialises writers on one story; on SQLite the IMMEDIATE transaction already does.
+    Story.objects.select_for_update().filter(pk=story.pk).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
+    """Vote for a story (voted=True), withdraw (False) or toggle (None). Idempotent for True/False."""
+    if story.author_id == user.pk:
+        raise PermissionDenied(_("You cannot vote for your own story."))
+    _lock(story)
+    existing = Vote.objects.filter(story=story, user=user)
+    if voted is None:
+        voted = not existing.exists()
+    if voted:
+        _vote, created = Vote.objects.get_or_create(story=story, user=user, defaults={"store": user.store})
+    else:
+        created = False
+        existing.delete()
+    story = _recount(story.pk)
+    if created and story.vote_count in VOTE_MILESTONES:
+        notify(
+            recipient=story.author,
+            kind=Notification.Kind.MILESTONE,
+            url=story.get_absolute_url(),
+            once_key=f"milestone:{story.pk}:{story.vote_count}",
+            title=story.title,
+            votes=story.vote_count,
+        )
+    return story
+
+
+@transaction.atomic
+def tried_record(*, user: User, story: Story, outcome: str = "") -> Tried:
+    """Record that the person's store tried the story's idea (once per store; a second call updates the outcome)."""
+    if user.store is None:
+        raise PermissionDenied(_("Only a store's staff can say their store tried an idea."))
+    _lock(story)
+    tried, created = Tried.objects.get_or_create(
+        story=story, store=user.store, defaults={"user": user, "outcome": outcome}
+    )
+    if not created and outcome and outcome != tried.outcome:
+        tried.outcome = outcome
+        tried.save(update_fields=["outcome"])
+    story = _recount(story.pk)
+    if created and user.store_id != story.store_id:
+        notify(
+            recipient=story.author,
+            actor=user,
+            kind=Notification.Kind.TRIED,
+            url=story.get_absolute_url(),
+            title=story.title,
+            store=user.store.name,
+        )
+    return tried
+
+
+def mentioned_users(text: str) -> list[User]:
+    names = {match.lower() for match in MENTION.findall(text)}
+    if not names:
+        return []
+    return [u for u in User.objects.filter(is_active=True) if u.username.lower() in names][:20]
+
+
+def render_comment(text: str) -> str:
+    """Markdown, with @username turned into a link to that person's profile."""
+    known = {u.username.lower(): u.username for u in mentioned_users(text)}
+
+    def link(match: re.Match) -> str:
+        username = known.get(match.group(1).lower())
+        if username is None:
+            return match.group(0)
+        return f"[@{username}]({reverse('accounts:profile', args=[username])})"
+
+    return render_markdown(MENTION.sub(link, text))
+
+
+@transaction.atomic
+def comment_add(*, author: User, story: Story, body: str, parent: Comment | None = None) -> Comment:
+    """Add a comment (or a reply to a top-level comment) and tell who should know."""
+    if parent is not None and parent.parent_id is not None:
+        parent = parent.parent  # One level of replies: answer the thread.
+    _lock(story)
+    comment = Comment.objects.create(
+        story=story, author=author, parent=parent, body=body, body_html=render_comment(body)
+    )
+    _recount(story.pk)
+    url = comment.get_absolute_url()
+    told = {author.pk}
+    if parent is not None and parent.author_id not in told:
+        notify(recipient=parent.author, actor=author, kind=Notification.Kind.REPLY, url=url, title=story.title)
+        told.add(parent.author_id)
+    if story.author_id not in told:
+        notify(recipient=story.author, actor=author, kind=Notification.Kind.COMMENT, url=url, title=story.title)
+        told.add(story.author_id)
+    for person in mentioned_users(body):
+        if person.pk not in told:
+            notify(recipient=person, actor=author, kind=Notification.Kind.MENTION, url=url, title=story.title)
+            told.add(person.pk)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, body: str) -> Comment:
+    """Change a comment's text, keeping the earlier text."""
+    CommentRevision.objects.create(comment=comment, body=comment.body)
+    comment.body = body
+    comment.body_html = render_comment(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_set_status(*, comment: Comment, status: str) -> Comment:
+    """Delete (author) or hide (curator) a comment; its text is kept for administrators."""
+    _lock(comment.story)
+    comment.status = status
+    comment.save(update_fields=["status"])
+    _recount(comment.story_id)
+    return comment
+
+
+class AlreadyReported(Exception):
+    pass
+
+
+@transaction.atomic
+def flag_create(*, reporter: User, story: Story, comment: Comment | None = None, reason: str, text: str = "") -> Flag:
+    """Report a story or a comment to curators, once per person per item."""
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(reporter=reporter, story=story, comment=comment, reason=reason, text=text)
+    except IntegrityError as error:
+        raise AlreadyReported from error
+
+
+@transaction.atomic
+def flag_decide(*, flag: Flag, curator: User, hide: bool) -> Flag:
+    """Hide the reported content or dismiss the report; every open report on that item is closed with it."""
+    status = Flag.Status.HIDDEN if hide else Flag.Status.DISMISSED
+    if hide and flag.comment is not None:
+        comment_set_status(comment=flag.comment, status=Comment.Status.HIDDEN)
+    elif hide:
+        story_set_status(story=flag.story, status=Story.Status.HIDDEN)
+    same_item = Flag.objects.filter(story=flag.story, comment=flag.comment, status=Flag.Status.OPEN)
+    same_item.update(status=status, decided_by=curator, decided_at=timezone.now())
+    flag.refresh_from_db()
+    return flag

@@ -3,19 +3,20 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from accounts.models import Region, Store
 from stories import services
-from stories.access import get_story_for_user
-from stories.forms import FeedFilterForm, PhotoEditForm, StoryForm
+from stories.access import get_comment_for_user, get_story_for_user
+from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.guestbook import exchanged_store
-from stories.models import Story
+from stories.models import Comment, Flag, Story
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -58,7 +59,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     if filters["q"]:
         stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
     page = page_number(request)
-    rows, has_next = paginate(stories.for_feed().ranked(filters["sort"]), page)
+    rows, has_next = paginate(stories.for_feed().with_user_vote(request.user).ranked(filters["sort"]), page)
     context = {"form": form, "filters": filters, "stories": rows, "page": page, "has_next": has_next}
     template = "stories/feed.html#story-list" if request.headers.get("HX-Request") else "stories/feed.html"
     return render(request, template, context)
@@ -85,19 +86,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_story_for_user(request, pk)
-    photos = list(story.photos.all())
-    return render(
-        request,
-        "stories/detail.html",
-        {
-            "story": story,
-            "photos": photos,
-            "tags": list(story.tags.all()),
-            "can_edit": story.can_edit(request.user),
-            "can_moderate": request.user.has_perm("stories.moderate_story"),
-            "can_see_history": story.can_see_history(request.user),
-        },
-    )
+    return render(request, "stories/detail.html", story_page_context(request, story))
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -173,15 +162,12 @@ def stores(request: HttpRequest) -> HttpResponse:
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     store = get_object_or_404(Store.objects.select_related("region"), slug=slug)
     page = page_number(request)
-    entries, has_next = paginate(
-        Story.objects.published().filter(store=store, kind=Story.Kind.GUESTBOOK).for_feed().ranked("new"), page
-    )
+    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).for_feed().with_user_vote(request.user)
+    entries, has_next = paginate(guestbook.filter(store=store).ranked("new"), page)
     partner = exchanged_store(store, timezone.localdate())
     partner_entries = []
     if partner:
-        partner_entries = list(
-            Story.objects.published().filter(store=partner, kind=Story.Kind.GUESTBOOK).for_feed().ranked("new")[:5]
-        )
+        partner_entries = list(guestbook.filter(store=partner).ranked("new")[:5])
     can_write = services.can_write_guestbook(user=request.user, store=store)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(
@@ -214,3 +200,169 @@ def guestbook_write(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(store)
     context = {"store": store, "form": form, "tag_suggestions": tag_suggestions()}
     return render(request, "stories/guestbook_form.html", context)
+
+
+# Reactions: votes, "we tried it", comments and reports. Each endpoint answers
+# htmx with the fragment it changed and a plain POST with a redirect.
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def back_to(request: HttpRequest, fallback) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
+    comments = list(story.comments.for_story_page())
+    threads = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for thread in threads:
+        thread.thread_replies = replies.get(thread.pk, [])
+    tries = list(story.tries.select_related("store"))
+    user = request.user
+    return {
+        "story": story,
+        "photos": list(story.photos.all()),
+        "tags": list(story.tags.all()),
+        "threads": threads,
+        "tries": tries,
+        "my_store_tried": any(t.store_id == user.store_id for t in tries),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "tried_form": forms.get("tried_form") or TriedForm(),
+        "can_edit": story.can_edit(user),
+        "can_moderate": user.has_perm("stories.moderate_story"),
+        "can_see_history": story.can_see_history(user),
+        "can_react": story.status == Story.Status.PUBLISHED,
+    }
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("stories.add_vote"):
+        raise PermissionDenied
+    story = get_story_for_user(request, pk, react=True)
+    wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
+    services.vote_set(user=request.user, story=story, voted=wanted)
+    story = get_story_for_user(request, pk, react=True)
+    if is_htmx(request):
+        return render(request, "stories/includes/vote_button.html", {"story": story})
+    return back_to(request, story)
+
+
+@require_POST
+def tried(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("stories.add_tried"):
+        raise PermissionDenied
+    story = get_story_for_user(request, pk, react=True)
+    form = TriedForm(request.POST)
+    if form.is_valid():
+        services.tried_record(user=request.user, story=story, outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("Thank you: your store is counted among those who tried it."))
+        return redirect(story)
+    return render(request, "stories/detail.html", story_page_context(request, story, tried_form=form))
+
+
+@require_POST
+def comment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("stories.add_comment"):
+        raise PermissionDenied
+    story = get_story_for_user(request, pk, react=True)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = get_object_or_404(
+                story.comments.filter(status=Comment.Status.PUBLISHED), pk=form.cleaned_data["parent"]
+            )
+        comment = services.comment_add(author=request.user, story=story, body=form.cleaned_data["body"], parent=parent)
+        if not is_htmx(request):
+            return redirect(comment)
+        form = CommentForm()
+    context = story_page_context(request, get_story_for_user(request, pk), comment_form=form)
+    if is_htmx(request):
+        return render(request, "stories/detail.html#comments", context)
+    return render(request, "stories/detail.html", context)
+
+
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request, pk)
+    if not comment.can_edit(request.user):
+        raise PermissionDenied
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        services.comment_edit(comment=comment, body=form.cleaned_data["body"])
+        return redirect(comment)
+    return render(request, "stories/comment_form.html", {"comment": comment, "form": form})
+
+
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request, pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied
+    services.comment_set_status(comment=comment, status=Comment.Status.DELETED)
+    messages.success(request, _("Your comment is deleted."))
+    return redirect(comment.story)
+
+
+@require_POST
+def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("stories.moderate_story"):
+        raise PermissionDenied
+    comment = get_comment_for_user(request, pk)
+    services.comment_set_status(comment=comment, status=Comment.Status.HIDDEN)
+    messages.success(request, _("The comment is hidden."))
+    return redirect(comment.story)
+
+
+def flag(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpResponse:
+    if not request.user.has_perm("stories.add_flag"):
+        raise PermissionDenied
+    story = get_story_for_user(request, pk, react=True)
+    comment = get_comment_for_user(request, comment_pk) if comment_pk else None
+    if comment is not None and comment.story_id != story.pk:
+        raise Http404
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_create(reporter=request.user, story=story, comment=comment, **form.cleaned_data)
+            messages.success(request, _("Thank you. A curator will look at it."))
+        except services.AlreadyReported:
+            messages.info(request, _("You have already reported this; a curator will look at it."))
+        return redirect(comment or story)
+    return render(request, "stories/flag_form.html", {"story": story, "comment": comment, "form": form})
+
+
+def flags(request: HttpRequest) -> HttpResponse:
+    """The curators' moderation queue: open reports, oldest first."""
+    if not request.user.has_perm("stories.moderate_story"):
+        raise PermissionDenied
+    open_flags = Flag.objects.filter(status=Flag.Status.OPEN).select_related(
+        "story__author", "comment__author", "reporter"
+    )[:100]
+    decided = (
+        Flag.objects.exclude(status=Flag.Status.OPEN).select_related("story", "decided_by").order_by("-decided_at")[:20]
+    )
+    return render(request, "stories/flags.html", {"open_flags": open_flags, "decided": decided})
+
+
+@require_POST
+def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("stories.moderate_story"):
+        raise PermissionDenied
+    flag = get_object_or_404(Flag.objects.select_related("story", "comment"), pk=pk, status=Flag.Status.OPEN)
+    action = request.POST.get("action")
+    if action not in {"hide", "dismiss"}:
+        messages.error(request, _("Choose to hide the content or dismiss the report."))
+        return redirect("stories:flags")
+    services.flag_decide(flag=flag, curator=request.user, hide=action == "hide")
+    messages.success(request, _("Decision recorded."))
+    return redirect("stories:flags")

@@ -64,8 +64,9 @@ class FeedTests:
     def test_the_feed_makes_the_same_queries_for_1_or_25_stories(self, client, cast, count, django_assert_num_queries):
         make_stories(cast.camille, count)
         client.force_login(cast.hugo)
-        # session, user, pillars for the filter, stories page, their tags, their photos
-        with django_assert_num_queries(6):
+        # session, user, the user's and their groups' permissions (navigation), unread
+        # notifications, pillars for the filter, stories page (with my votes), their tags, their photos
+        with django_assert_num_queries(9):
             response = client.get("/stories/")
         assert len(response.context["stories"]) == min(count, 20)
 
@@ -142,8 +143,8 @@ class StorePageTests:
         make_stories(cast.hugo, count, kind="guestbook")
         client.force_login(cast.hugo)
         # session, user, store, entries + tags + photos, all stores (exchange),
-        # partner's entries + tags + photos, tag suggestions (hugo may not write here: none)
-        with django_assert_num_queries(10):
+        # partner's entries + tags + photos, the user's and their groups' permissions, unread notifications
+        with django_assert_num_queries(11):
             response = client.get(reverse("stories:store", args=["paris-opera"]))
         assert len(response.context["entries"]) == min(count, 20)
 
