@@ -109,7 +109,15 @@ if DATABASE_URL:
     }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}}
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            # A file, not memory, so tests see the same locking as the site: one
+            # connection per thread, WAL, busy timeout, IMMEDIATE transactions.
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+        }
+    }
 
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":

@@ -45,7 +45,7 @@ class Pillar(models.Model):
         return self.description
 
 
-# Reddit's "hot" ranking (log10 of support plus age in units of 12.5 hours):
+# Reddit's "hot" ranking (log10 of 1 + support, plus age in units of 12.5 hours):
 # each tenfold increase in support is worth 12.5 hours of freshness, so a new
 # story with a few votes overtakes an old one with many, and the score is a
 # plain stored column that an index sorts. "Support" weighs breadth over
@@ -61,7 +61,7 @@ EXTRA_STORE_WEIGHT = 2
 def hot_score(*, votes: int, voter_stores: int, tried_stores: int, published_at: datetime) -> float:
     support = votes + EXTRA_STORE_WEIGHT * max(voter_stores - 1, 0) + TRIED_WEIGHT * tried_stores
     age_seconds = (published_at - HOT_EPOCH).total_seconds()
-    return round(math.log10(max(support, 1)) + age_seconds / HOT_SECONDS_PER_TENFOLD, 7)
+    return round(math.log10(1 + support) + age_seconds / HOT_SECONDS_PER_TENFOLD, 7)
 
 
 class StoryQuerySet(models.QuerySet):

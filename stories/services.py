@@ -257,10 +257,10 @@ def comment_add(*, author: User, story: Story, body: str, parent: Comment | None
     if story.author_id not in told:
         notify(recipient=story.author, actor=author, kind=Notification.Kind.COMMENT, url=url, title=story.title)
         told.add(story.author_id)
+    # A mention is its own news, even to someone already told of the comment.
     for person in mentioned_users(body):
-        if person.pk not in told:
+        if person.pk != author.pk:
             notify(recipient=person, actor=author, kind=Notification.Kind.MENTION, url=url, title=story.title)
-            told.add(person.pk)
     return comment
 
 
