@@ -1,0 +1,1 @@
+"""Load benchmarks: `make bench` runs bench/run.py (see bench/README.md)."""

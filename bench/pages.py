@@ -1,0 +1,51 @@
+"""What the benchmark measures, in order. Add a Page to measure something new.
+
+`path` and `body` are strings or callables that get the facts bench/prepare.py
+gathered (story_id, username, published_stories...) and return a string, or None
+when the page cannot be measured (no story to show, say). Non-GET pages are sent
+with a CSRF cookie and the matching X-CSRFToken header, so a POST such as
+`Page("vote", lambda f: f"/stories/{f['story_id']}/vote/", method="POST", body="",
+ok_statuses=(200, 302))` works as is.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Facts = dict[str, Any]
+Text = str | Callable[[Facts], str | None]
+
+CEILING = "ceiling"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: Text
+    method: str = "GET"
+    body: Text | None = None
+    content_type: str = "application/x-www-form-urlencoded"
+    # Lowest acceptable req/s as a share of the ceiling's; None: measured for reference only.
+    target: float | None = None
+    # What the one check request before the load may answer (a 302 to the log-in
+    # page is a failure for a page, not a fast response).
+    ok_statuses: tuple[int, ...] = (200,)
+
+    def resolve_path(self, facts: Facts) -> str | None:
+        return self.path(facts) if callable(self.path) else self.path
+
+    def resolve_body(self, facts: Facts) -> str | None:
+        return self.body(facts) if callable(self.body) else self.body
+
+
+def story_path(facts: Facts) -> str | None:
+    return f"/stories/{facts['story_id']}/" if facts.get("story_id") else None
+
+
+PAGES: list[Page] = [
+    # The ceiling comes first: every ratio is against it.
+    Page(CEILING, "/bench/ceiling/"),
+    Page("feed (hot)", "/stories/?sort=hot", target=0.50),
+    Page("story", story_path, target=0.50),
+    Page("healthz", "/healthz"),
+]
