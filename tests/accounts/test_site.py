@@ -144,3 +144,22 @@ class SeedDemoTests:
     def test_if_empty_leaves_a_database_with_people_alone(self, cast):
         call_command("seed_demo", if_empty=True)
         assert not User.objects.filter(username="ines").exists()
+
+
+class RedisCacheTests:
+    def test_redis_url_gives_a_working_shared_cache(self):
+        import socket
+
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        except OSError:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        script = (
+            "from django.core.cache import caches; cache = caches['default']; cache.set('probe', 'shared', 30); "
+            "print(type(cache).__name__, cache.get('probe'))"
+        )
+        result = run_manage("shell", "-c", script, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/7")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-2:] == ["RedisCache", "shared"]
