@@ -206,7 +206,8 @@ class StoryRevision(models.Model):
 
 def photo_path(instance, filename: str) -> str:
     # Random names: a photo's URL reveals nothing and cannot be guessed.
-    return f"photos/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+    name = uuid.uuid4().hex
+    return f"photos/{name[:2]}/{name}{filename[filename.rfind('.') :]}"
 
 
 class StoryPhoto(models.Model):

@@ -169,7 +169,10 @@ def _lock(story: Story) -> None:
 
 @transaction.atomic
 def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
-    """Vote for a story (voted=True), withdraw (False) or toggle (None). Idempotent for True/False."""
+    """Vote for a story (voted=True), withdraw (False) or toggle (None). Idempotent for True/False.
+
+    Returns the story with fresh counters and user_voted set, ready for the vote button.
+    """
     if story.author_id == user.pk:
         raise PermissionDenied(_("You cannot vote for your own story."))
     _lock(story)
@@ -191,6 +194,7 @@ def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
             title=story.title,
             votes=story.vote_count,
         )
+    story.user_voted = voted
     return story
 
 

@@ -250,8 +250,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     story = get_story_for_user(request, pk, react=True)
     wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
-    services.vote_set(user=request.user, story=story, voted=wanted)
-    story = get_story_for_user(request, pk, react=True)
+    story = services.vote_set(user=request.user, story=story, voted=wanted)
     if is_htmx(request):
         return render(request, "stories/includes/vote_button.html", {"story": story})
     return back_to(request, story)
