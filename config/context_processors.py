@@ -16,6 +16,8 @@ class NavItem:
 NAVIGATION = [
     (_("Feed"), "stories:feed", None),
     (_("Stores"), "stories:stores", None),
+    (_("Library"), "practices:library", None),
+    (_("Curation"), "practices:curation", "practices.promote_story"),
     (_("Reports"), "stories:flags", "stories.moderate_story"),
 ]
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # search lookups; inert on SQLite
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",

@@ -15,3 +15,10 @@ def validate_no_control_characters(value: str) -> None:
             _("This text contains invisible control characters. Remove them and try again."),
             code="control_characters",
         )
+
+
+def search_text(*parts: str) -> str:
+    """Text as search compares it: lower case, without accents, spaces collapsed ("Étiquette" → "etiquette")."""
+    text = unicodedata.normalize("NFKD", " ".join(parts).casefold())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(text.replace("\x00", " ").split())

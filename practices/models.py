@@ -1,5 +1,14 @@
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from stories.models import Pillar, Story
 
 
 class Curation(models.Model):
@@ -21,3 +30,167 @@ class Curation(models.Model):
 
     def __str__(self) -> str:
         return "curation"
+
+
+# A petite attention repeated everywhere stops surprising, so standards that
+# came from one are reviewed twice as often as the others.
+REVIEW_AFTER = timedelta(days=365)
+REVIEW_AFTER_ATTENTION = timedelta(days=180)
+
+# Slugs the library's own pages use; a standard cannot take them.
+RESERVED_SLUGS = {"new", "archive", "reviews"}
+
+
+class StandardQuerySet(models.QuerySet):
+    def published(self):
+        """Standards in the library (not drafts, not retired)."""
+        return self.filter(status=Standard.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published and retired standards for everyone; drafts too for curators."""
+        if user.has_perm("practices.manage_standards"):
+            return self.all()
+        return self.exclude(status=Standard.Status.DRAFT)
+
+    def due_for_review(self, today: date | None = None):
+        """Published standards whose review date has come."""
+        return self.published().filter(review_at__lte=today or timezone.localdate())
+
+    def for_list(self):
+        """What a list of standards shows, in a fixed number of queries."""
+        return (
+            self.select_related("pillar")
+            .prefetch_related("tags")
+            .annotate(
+                source_count=models.Count("promotions", distinct=True),
+                tried_total=models.Sum("promotions__story__tried_count", default=0),
+            )
+        )
+
+
+class Standard(models.Model):
+    """A practice in the standards library, written by curators."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    practice = models.TextField(_("the practice"), help_text=_("What to do. Markdown works."))
+    practice_html = models.TextField(editable=False)
+    why = models.TextField(_("why it works"), blank=True, help_text=_("Markdown works."))
+    why_html = models.TextField(editable=False, blank=True)
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.SET_NULL, null=True, blank=True, related_name="standards", verbose_name=_("pillar")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Story.Language.choices, default=Story.Language.ENGLISH
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_standards", verbose_name=_("owner")
+    )
+    review_at = models.DateField(_("review date"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+    # Title, summary, texts and tags, lower-cased without accents: what search reads.
+    search_document = models.TextField(editable=False, blank=True)
+
+    objects = StandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="standard_new_idx"),
+            models.Index(fields=["status", "review_at"], name="standard_review_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="standard_title_not_empty"),
+            models.CheckConstraint(condition=~Q(practice=""), name="standard_practice_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:standard", args=[self.slug])
+
+    @property
+    def is_due_for_review(self) -> bool:
+        return (
+            self.status == Standard.Status.PUBLISHED
+            and self.review_at is not None
+            and self.review_at <= timezone.localdate()
+        )
+
+
+class StandardRevision(models.Model):
+    """A published version of a standard, numbered from 1; earlier ones stay readable."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("summary"), max_length=300)
+    practice_html = models.TextField()
+    why_html = models.TextField(blank=True)
+    change_note = models.CharField(_("change note"), max_length=200)
+    # A material change asks everyone who acknowledged the standard to read it again.
+    material = models.BooleanField(_("material change"), default=True)
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("standard revision")
+        verbose_name_plural = _("standard revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "number"], name="standard_revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (r{self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:revision", args=[self.standard.slug, self.number])
+
+    @property
+    def note(self) -> str:
+        """The change note, or what publishing without one means."""
+        if self.change_note:
+            return self.change_note
+        return _("First version") if self.number == 1 else _("Published again")
+
+
+class Promotion(models.Model):
+    """A curator turned a story into a standard, or attached it to one: how its author gets credit.
+
+    A story inspires one standard at most, which also makes promotion idempotent.
+    """
+
+    story = models.OneToOneField(Story, on_delete=models.PROTECT, related_name="promotion", verbose_name=_("story"))
+    standard = models.ForeignKey(
+        Standard, on_delete=models.CASCADE, related_name="promotions", verbose_name=_("standard")
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("curator")
+    )
+    note = models.CharField(_("why"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("promoted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+
+    def __str__(self) -> str:
+        return f"{self.story} → {self.standard}"

@@ -11,6 +11,18 @@ from stories.photos import ProcessedPhoto, process_photo
 MAX_TAGS = 10
 
 
+def clean_tag_names(names: list[str]) -> list[str]:
+    """Tags as stored: lower case, unique, sorted, each short and printable, at most MAX_TAGS."""
+    tags = sorted({tag.strip().lower() for tag in names if tag.strip()})
+    for tag in tags:
+        validate_no_control_characters(tag)
+        if len(tag) > 50:
+            raise ValidationError(_("A tag can have at most 50 characters."), code="tag_too_long")
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(_("Use at most %(max)d tags."), params={"max": MAX_TAGS}, code="too_many_tags")
+    return tags
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -107,14 +119,7 @@ class StoryForm(forms.ModelForm):
         return body
 
     def clean_tags(self) -> list[str]:
-        tags = sorted({tag.strip().lower() for tag in self.cleaned_data["tags"] if tag.strip()})
-        for tag in tags:
-            validate_no_control_characters(tag)
-            if len(tag) > 50:
-                raise ValidationError(_("A tag can have at most 50 characters."), code="tag_too_long")
-        if len(tags) > MAX_TAGS:
-            raise ValidationError(_("Use at most %(max)d tags."), params={"max": MAX_TAGS}, code="too_many_tags")
-        return tags
+        return clean_tag_names(self.cleaned_data["tags"])
 
 
 class PhotoEditForm(forms.Form):

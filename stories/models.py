@@ -1,4 +1,5 @@
 import math
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from accounts.models import Store
+from config.text import search_text
 
 
 class Pillar(models.Model):
@@ -52,6 +54,8 @@ class Pillar(models.Model):
 # volume: a store that tried the idea counts for 3 votes and every extra store
 # among the voters for 2 more, so ten votes from one shop rank below five
 # votes from five shops.
+SEARCH_WORD_MIN, SEARCH_WORD_MAX = 3, 40
+
 HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 HOT_SECONDS_PER_TENFOLD = 45_000
 TRIED_WEIGHT = 3
@@ -142,6 +146,8 @@ class Story(models.Model):
     tried_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     hot_score = models.FloatField(default=0, editable=False)
+    # Title, text and tags, lower-cased without accents: what search reads (practices/search.py).
+    search_document = models.TextField(editable=False, blank=True, default="")
 
     objects = StoryQuerySet.as_manager()
 
@@ -173,6 +179,9 @@ class Story(models.Model):
 
     def can_see_history(self, user) -> bool:
         return user.pk == self.author_id or user.has_perm("stories.moderate_story")
+
+    def build_search_document(self, tags) -> str:
+        return search_text(self.title, self.body, *tags)
 
     def compute_hot_score(self) -> float:
         return hot_score(
@@ -368,3 +377,26 @@ class Flag(models.Model):
     @property
     def target(self):
         return self.comment or self.story
+
+
+class SearchWord(models.Model):
+    """Every distinct word of stories and standards, for spelling tolerance in search.
+
+    PostgreSQL's trigram index on this short list finds the words close to a
+    misspelt one ("parapluyes" → "parapluies") in a millisecond, where trigram
+    matching on whole documents would take seconds (practices/search.py).
+    """
+
+    word = models.CharField(max_length=SEARCH_WORD_MAX, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+def search_words(document: str) -> set[str]:
+    """The words of an accent-free document worth offering as spelling corrections."""
+    return {word for word in re.findall(r"\w+", document) if SEARCH_WORD_MIN <= len(word) <= SEARCH_WORD_MAX}

@@ -11,8 +11,25 @@ from django.utils.translation import gettext as _
 from accounts.models import Notification, Store, User
 from accounts.services import notify
 from stories.markdown import render_markdown
-from stories.models import Comment, CommentRevision, Flag, Pillar, Story, StoryPhoto, StoryRevision, Tried, Vote
+from stories.models import (
+    Comment,
+    CommentRevision,
+    Flag,
+    Pillar,
+    SearchWord,
+    Story,
+    StoryPhoto,
+    StoryRevision,
+    Tried,
+    Vote,
+    search_words,
+)
 from stories.photos import ProcessedPhoto
+
+
+def search_words_add(*, document: str) -> None:
+    """Add the document's new words to the search lexicon (practices/search.py)."""
+    SearchWord.objects.bulk_create([SearchWord(word=word) for word in search_words(document)], ignore_conflicts=True)
 
 
 def can_write_guestbook(*, user: User, store: Store) -> bool:
@@ -72,8 +89,10 @@ def story_create(
         published_at=now,
     )
     story.hot_score = story.compute_hot_score()
+    story.search_document = story.build_search_document(tags)
     story.save()
     story.tags.set(list(tags))
+    search_words_add(document=story.search_document)
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
     return story
 
@@ -115,8 +134,10 @@ def story_update(
     story.body_html = render_markdown(body)
     story.pillar = pillar
     story.language = language
+    story.search_document = story.build_search_document(tags)
     story.save()
     story.tags.set(list(tags))
+    search_words_add(document=story.search_document)
     for photo in story.photos.filter(pk__in=list(photo_changes or {})):
         alt_text, remove = photo_changes[photo.pk]
         if remove:

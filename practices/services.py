@@ -1,0 +1,220 @@
+"""Every write to the standards library goes through here."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Notification, User
+from accounts.services import notify
+from config.text import search_text
+from practices.models import (
+    RESERVED_SLUGS,
+    REVIEW_AFTER,
+    REVIEW_AFTER_ATTENTION,
+    Promotion,
+    Standard,
+    StandardRevision,
+)
+from stories.markdown import render_markdown
+from stories.models import Pillar, Story
+from stories.services import search_words_add
+
+
+class AlreadyPromoted(Exception):
+    """The story already inspired a standard (a double submit, or another curator was quicker)."""
+
+    def __init__(self, promotion: Promotion):
+        super().__init__(str(promotion))
+        self.promotion = promotion
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """A slug from the title, with -2, -3... when it is taken or reserved."""
+    base = slugify(title, allow_unicode=False)[:130].strip("-") or "standard"
+    taken = set(Standard.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken or slug in RESERVED_SLUGS:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def review_date(standard: Standard, start: date | None = None) -> date:
+    """A year from `start` (today); six months for a standard that came from a petite attention."""
+    from_attention = standard.promotions.filter(story__kind=Story.Kind.ATTENTION).exists()
+    return (start or timezone.localdate()) + (REVIEW_AFTER_ATTENTION if from_attention else REVIEW_AFTER)
+
+
+def _fill(standard: Standard, *, title, summary, practice, why, pillar, language) -> None:
+    standard.title = title
+    standard.language = language
+    standard.summary = summary
+    standard.practice = practice
+    standard.practice_html = render_markdown(practice)
+    standard.why = why
+    standard.why_html = render_markdown(why) if why else ""
+    standard.pillar = pillar
+
+
+def _save_with_tags(standard: Standard, tags: list[str]) -> None:
+    standard.search_document = search_text(standard.title, standard.summary, standard.practice, standard.why, *tags)
+    standard.save()
+    standard.tags.set(list(tags))
+    search_words_add(document=standard.search_document)
+
+
+def _add_revision(*, standard: Standard, editor: User, change_note: str, material: bool) -> StandardRevision:
+    """Record the standard's current text as its next numbered revision (the standard is locked)."""
+    standard.revision += 1
+    standard.save(update_fields=["revision", "updated_at"])
+    return StandardRevision.objects.create(
+        standard=standard,
+        number=standard.revision,
+        title=standard.title,
+        summary=standard.summary,
+        practice_html=standard.practice_html,
+        why_html=standard.why_html,
+        change_note=change_note,
+        material=material,
+        editor=editor,
+    )
+
+
+def _notify_authors(*, standard: Standard, curator: User) -> None:
+    """Tell each source story's author, once, that their story became this standard."""
+    for promotion in standard.promotions.select_related("story__author"):
+        story = promotion.story
+        notify(
+            recipient=story.author,
+            actor=curator,
+            kind=Notification.Kind.PROMOTED,
+            url=standard.get_absolute_url(),
+            once_key=f"promoted:{story.pk}",
+            title=story.title,
+            standard=standard.title,
+        )
+
+
+@transaction.atomic
+def standard_create(
+    *,
+    owner: User,
+    title: str,
+    summary: str,
+    practice: str,
+    why: str = "",
+    pillar: Pillar | None = None,
+    tags: list[str] = (),
+    language: str = "en",
+    review_at=None,
+    publish: bool = False,
+) -> Standard:
+    """Write a new standard, as a draft or published at once (revision 1)."""
+    standard = Standard(owner=owner, slug=unique_slug(title), review_at=review_at)
+    _fill(standard, title=title, summary=summary, practice=practice, why=why, pillar=pillar, language=language)
+    _save_with_tags(standard, tags)
+    if publish:
+        standard_publish(standard=standard, editor=owner)
+    return standard
+
+
+@transaction.atomic
+def standard_publish(*, standard: Standard, editor: User, change_note: str = "") -> Standard:
+    """Publish a draft (or bring back a retired standard): a new revision, a review date, the authors told."""
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    if standard.status == Standard.Status.PUBLISHED:
+        return standard
+    standard.status = Standard.Status.PUBLISHED
+    standard.published_at = standard.published_at or timezone.now()
+    standard.retired_at = None
+    if standard.review_at is None or standard.review_at <= timezone.localdate():
+        standard.review_at = review_date(standard)
+    standard.save()
+    _add_revision(
+        standard=standard,
+        editor=editor,
+        change_note=change_note,
+        material=True,
+    )
+    _notify_authors(standard=standard, curator=editor)
+    return standard
+
+
+@transaction.atomic
+def standard_update(
+    *,
+    standard: Standard,
+    editor: User,
+    title: str,
+    summary: str,
+    practice: str,
+    why: str,
+    pillar: Pillar | None,
+    tags: list[str],
+    language: str = "en",
+    review_at=None,
+    change_note: str = "",
+    material: bool = False,
+) -> Standard:
+    """Save an edit. On a published standard it is a new numbered revision with its change note."""
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    _fill(standard, title=title, summary=summary, practice=practice, why=why, pillar=pillar, language=language)
+    if review_at is not None:
+        standard.review_at = review_at
+    _save_with_tags(standard, tags)
+    if standard.status == Standard.Status.PUBLISHED:
+        _add_revision(standard=standard, editor=editor, change_note=change_note, material=material)
+    return standard
+
+
+@transaction.atomic
+def standard_retire(*, standard: Standard, editor: User) -> Standard:
+    """Move a standard to the library's archive; it stays readable, marked as retired."""
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    if standard.status != Standard.Status.RETIRED:
+        standard.status = Standard.Status.RETIRED
+        standard.retired_at = timezone.now()
+        standard.save(update_fields=["status", "retired_at", "updated_at"])
+    return standard
+
+
+@transaction.atomic
+def standard_confirm_review(*, standard: Standard, editor: User) -> Standard:
+    """A curator checked the standard still holds: the next review date moves on."""
+    standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    standard.reviewed_at = timezone.now()
+    standard.review_at = review_date(standard)
+    standard.save(update_fields=["reviewed_at", "review_at", "updated_at"])
+    return standard
+
+
+@transaction.atomic
+def story_promote(
+    *,
+    story: Story,
+    curator: User,
+    note: str = "",
+    standard: Standard | None = None,
+    new_standard: dict | None = None,
+    publish: bool = True,
+) -> Promotion:
+    """Turn a story into a new standard (fields in new_standard), or attach it to `standard`.
+
+    All or nothing: standard, promotion and notification are written together.
+    The story row is locked first, so a double submit waits, then finds the
+    promotion and raises AlreadyPromoted instead of making a second standard.
+    """
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    existing = Promotion.objects.filter(story=story).select_related("standard").first()
+    if existing:
+        raise AlreadyPromoted(existing)
+    if standard is None:
+        standard = standard_create(owner=curator, **(new_standard or {}))
+    promotion = Promotion.objects.create(story=story, standard=standard, curator=curator, note=note)
+    if publish and standard.status == Standard.Status.DRAFT:
+        standard_publish(standard=standard, editor=curator)
+    elif standard.status == Standard.Status.PUBLISHED:
+        _notify_authors(standard=standard, curator=curator)
+    return promotion

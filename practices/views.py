@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
+from django.db.models.functions import Greatest, Log
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from practices import services
+from practices.access import get_standard_for_user, require_perm
+from practices.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
+from practices.models import Promotion, Standard
+from practices.search import search
+from stories.access import get_story_for_user
+from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Story
+from stories.views import page_number, paginate
+
+LIBRARY_SORTS = {
+    "new": ["-published_at", "-pk"],
+    "used": ["-tried_total", "-source_count", "title"],
+    "title": ["title", "pk"],
+}
+SEARCH_STORIES = 10
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibraryFilterForm(request.GET)
+    filters = form.filters()
+    standards = Standard.objects.published()
+    if filters.get("pillar"):
+        standards = standards.filter(pillar=filters["pillar"])
+    if filters.get("tag"):
+        standards = standards.filter(tags__slug=filters["tag"])
+    stories = []
+    if filters["q"]:
+        results = search(filters["q"], standards=standards, stories=Story.objects.published())
+        standards = results.standards.for_list()
+        stories = list(results.stories.select_related("author", "store")[:SEARCH_STORIES])
+    else:
+        standards = standards.for_list().order_by(*LIBRARY_SORTS[filters["sort"]])
+    page = page_number(request)
+    rows, has_next = paginate(standards, page)
+    context = {
+        "form": form,
+        "filters": filters,
+        "standards": rows,
+        "stories": stories,
+        "page": page,
+        "has_next": has_next,
+        "pillars": form.fields["pillar"].queryset,
+    }
+    template = "practices/library.html#results" if request.headers.get("HX-Request") else "practices/library.html"
+    return render(request, template, context)
+
+
+def archive(request: HttpRequest) -> HttpResponse:
+    page = page_number(request)
+    retired = Standard.objects.filter(status=Standard.Status.RETIRED).order_by("-retired_at", "-pk")
+    rows, has_next = paginate(retired.for_list(), page)
+    return render(request, "practices/archive.html", {"standards": rows, "page": page, "has_next": has_next})
+
+
+def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    standard = get_standard_for_user(request, slug)
+    promotions = standard.promotions.select_related("story__author", "story__store", "curator")
+    context = {
+        "standard": standard,
+        "tags": list(standard.tags.all()),
+        "promotions": list(promotions),
+        "revisions": list(standard.revisions.select_related("editor")),
+        "can_manage": request.user.has_perm("practices.manage_standards"),
+    }
+    return render(request, "practices/standard.html", context)
+
+
+def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    standard = get_standard_for_user(request, slug)
+    revision = get_object_or_404(standard.revisions.select_related("editor"), number=number)
+    return render(request, "practices/revision.html", {"standard": standard, "revision": revision})
+
+
+def standard_new(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "practices.manage_standards")
+    form = StandardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        standard = services.standard_create(
+            owner=request.user, review_at=form.cleaned_data["review_at"], **form.standard_fields()
+        )
+        messages.success(request, _("The standard is saved as a draft. Publish it when it is ready."))
+        return redirect(standard)
+    return render(request, "practices/standard_form.html", {"form": form})
+
+
+def standard_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    standard = get_standard_for_user(request, slug, manage=True)
+    initial = {"tags": ", ".join(sorted(standard.tags.names()))}
+    form = StandardForm(request.POST or None, instance=standard, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.standard_update(
+            standard=standard,
+            editor=request.user,
+            review_at=form.cleaned_data["review_at"],
+            change_note=form.cleaned_data.get("change_note", ""),
+            material=form.cleaned_data.get("material", False),
+            **form.standard_fields(),
+        )
+        if form.is_revision:
+            messages.success(request, _("Revision published. The earlier text stays readable."))
+        else:
+            messages.success(request, _("Your changes are saved."))
+        return redirect(standard)
+    return render(request, "practices/standard_form.html", {"form": form, "standard": standard})
+
+
+@require_POST
+def standard_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    standard = get_standard_for_user(request, slug, manage=True)
+    services.standard_publish(standard=standard, editor=request.user)
+    messages.success(request, _("The standard is published in the library."))
+    return redirect(standard)
+
+
+@require_POST
+def standard_retire(request: HttpRequest, slug: str) -> HttpResponse:
+    standard = get_standard_for_user(request, slug, manage=True)
+    services.standard_retire(standard=standard, editor=request.user)
+    messages.success(request, _("The standard is retired. It stays readable in the archive."))
+    return redirect(standard)
+
+
+@require_POST
+def standard_review(request: HttpRequest, slug: str) -> HttpResponse:
+    standard = get_standard_for_user(request, slug, manage=True)
+    if standard.status != Standard.Status.PUBLISHED:
+        messages.error(request, _("Only a published standard can be confirmed."))
+        return redirect(standard)
+    standard = services.standard_confirm_review(standard=standard, editor=request.user)
+    messages.success(request, _("Confirmed. Next review: %(date)s.") % {"date": standard.review_at.isoformat()})
+    if request.POST.get("next") == "reviews":
+        return redirect("practices:reviews")
+    return redirect(standard)
+
+
+def curation_queue(filters: dict) -> QuerySet:
+    """Published stories not promoted yet, best first: what peers said, with age taken into account.
+
+    The stored hot score already weighs votes, voting stores and tries against
+    age (see stories.models.hot_score); comments join the support here.
+    """
+    support = (
+        F("vote_count") + EXTRA_STORE_WEIGHT * Greatest(F("voter_store_count") - 1, 0) + TRIED_WEIGHT * F("tried_count")
+    )
+    score = F("hot_score") - Log(10, support + 1) + Log(10, support + F("comment_count") + 1)
+    stories = Story.objects.published().filter(promotion__isnull=True)
+    if filters.get("region"):
+        stories = stories.filter(store__region=filters["region"])
+    if filters.get("pillar"):
+        stories = stories.filter(pillar=filters["pillar"])
+    if filters.get("kind"):
+        stories = stories.filter(kind=filters["kind"])
+    return (
+        stories.select_related("author", "store__region", "pillar")
+        .annotate(curation_score=ExpressionWrapper(score, output_field=FloatField()))
+        .order_by(F("curation_score").desc(), "-pk")
+    )
+
+
+def curation(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "practices.promote_story")
+    form = CurationFilterForm(request.GET)
+    page = page_number(request)
+    rows, has_next = paginate(curation_queue(form.filters()), page)
+    context = {
+        "form": form,
+        "stories": rows,
+        "page": page,
+        "has_next": has_next,
+        "due_count": Standard.objects.due_for_review().count(),
+    }
+    return render(request, "practices/curation.html", context)
+
+
+def reviews(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "practices.manage_standards")
+    due = Standard.objects.due_for_review().for_list().order_by("review_at", "pk")
+    return render(request, "practices/reviews.html", {"standards": list(due[:200])})
+
+
+def already_promoted(request: HttpRequest, promotion: Promotion) -> HttpResponse:
+    title = promotion.standard.title
+    messages.info(request, _("This story already inspired the standard “%(title)s”.") % {"title": title})
+    return redirect(promotion.standard)
+
+
+def promote(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "practices.promote_story")
+    story = get_story_for_user(request, pk, react=True)
+    done = Promotion.objects.filter(story=story).select_related("standard").first()
+    if done:
+        return already_promoted(request, done)
+    form = PromoteForm(request.POST or None, story=story)
+    if request.method == "POST" and form.is_valid():
+        standard = form.cleaned_data["standard"]
+        try:
+            promotion = services.story_promote(
+                story=story,
+                curator=request.user,
+                note=form.cleaned_data["note"],
+                standard=standard,
+                new_standard=None if standard else form.standard_fields(),
+                publish=form.cleaned_data["publish"] if standard is None else False,
+            )
+        except services.AlreadyPromoted as error:
+            return already_promoted(request, error.promotion)
+        title = promotion.standard.title
+        if standard:
+            messages.success(request, _("The story is now a source of “%(title)s”.") % {"title": title})
+        else:
+            messages.success(request, _("The story became the standard “%(title)s”.") % {"title": title})
+        return redirect(promotion.standard)
+    return render(request, "practices/promote.html", {"story": story, "form": form})
