@@ -15,7 +15,9 @@ def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, re
     stories = Story.objects.visible_to(request.user).with_user_vote(request.user)
     if react:
         stories = stories.published()
-    story = get_object_or_404(stories.select_related("author", "store__region", "pillar"), pk=pk)
+    # promotion__standard: the standard the story inspired, if any (practices.Promotion), in the same query.
+    related = stories.select_related("author", "store__region", "pillar", "promotion__standard")
+    story = get_object_or_404(related, pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied
     return story
