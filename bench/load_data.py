@@ -33,7 +33,7 @@ from django.utils.text import slugify  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from accounts.models import Store, User  # noqa: E402
-from stories.models import Pillar, Story, hot_score  # noqa: E402
+from stories.models import Pillar, SearchWord, Story, hot_score, search_words  # noqa: E402
 
 CHUNK = 5000
 TWO_YEARS = 2 * 365 * 24 * 3600
@@ -147,7 +147,7 @@ def ensure_pillars() -> list[int]:
 def ensure_tags() -> list[int]:
     ids = []
     for name in TAGS:
-        tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+        tag, _ = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
         ids.append(tag.pk)
     return ids
 
@@ -195,6 +195,7 @@ def load(total: int, seed: int) -> None:
         sys.exit("No people or stores: run `manage.py seed_demo` first.")
     pillar_ids = ensure_pillars()
     tag_ids = ensure_tags()
+    tag_names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
     story_type_id = ContentType.objects.get_for_model(Story).pk
     now = timezone.now()
 
@@ -205,15 +206,20 @@ def load(total: int, seed: int) -> None:
         stories = [
             make_story(rng, authors=authors, store_ids=store_ids, pillar_ids=pillar_ids, now=now) for _ in range(size)
         ]
+        story_tags = [rng.sample(tag_ids, rng.randint(1, 3)) if rng.random() < 1 / 3 else [] for _ in stories]
+        words = set()
+        for story, ids in zip(stories, story_tags, strict=True):
+            story.search_document = story.build_search_document([tag_names[tag_id] for tag_id in ids])
+            words |= search_words(story.search_document)
         with transaction.atomic():
             Story.objects.bulk_create(stories, batch_size=CHUNK)
             items = [
                 TaggedItem(tag_id=tag_id, content_type_id=story_type_id, object_id=story.pk)
-                for story in stories
-                if rng.random() < 1 / 3
-                for tag_id in rng.sample(tag_ids, rng.randint(1, 3))
+                for story, ids in zip(stories, story_tags, strict=True)
+                for tag_id in ids
             ]
             TaggedItem.objects.bulk_create(items, batch_size=CHUNK)
+            SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], batch_size=CHUNK, ignore_conflicts=True)
         tagged += len(items)
         done = offset + size
         print(f"  {done:>8} stories  ({time.monotonic() - started:5.1f} s)", flush=True)
