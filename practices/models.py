@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from stories.models import Pillar, Story
+from stories.models import Pillar, Story, update_search_vectors
 
 
 class Curation(models.Model):
@@ -55,6 +56,10 @@ class StandardQuerySet(models.QuerySet):
     def due_for_review(self, today: date | None = None):
         """Published standards whose review date has come."""
         return self.published().filter(review_at__lte=today or timezone.localdate())
+
+    def update_search_vectors(self) -> int:
+        """Recompute the stored full-text vectors of these standards (PostgreSQL; SQLite searches the text)."""
+        return update_search_vectors(self)
 
     def for_list(self):
         """What a list of standards shows, in a fixed number of queries."""
@@ -103,6 +108,8 @@ class Standard(models.Model):
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
     # Title, summary, texts and tags, lower-cased without accents: what search reads.
     search_document = models.TextField(editable=False, blank=True)
+    # On PostgreSQL, search_document as French and English lexemes, indexed (GIN); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = StandardQuerySet.as_manager()
 

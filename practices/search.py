@@ -3,8 +3,8 @@
 Documents are stored lower-cased and without accents (`search_document`), and
 queries are normalised the same way, so "reparer" finds "réparé".
 
-On PostgreSQL: full-text search with French and English stemming (GIN
-indexes), ranked by ts_rank. Spelling tolerance comes from pg_trgm on the
+On PostgreSQL: full-text search with French and English stemming on a stored,
+GIN-indexed `search_vector`, ranked by ts_rank. Spelling tolerance comes from pg_trgm on the
 lexicon of known words (stories.SearchWord): each query word also matches its
 close neighbours there ("parapluyes" → "parapluies"). Trigram matching on the
 words, not on whole documents, keeps it at milliseconds for 100,000 stories.
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 
 from config.text import search_text
 from stories.models import SEARCH_WORD_MAX, SearchWord
@@ -87,18 +87,12 @@ def _with_close_words(terms: list[str]) -> list[list[str]]:
 def _postgresql(queryset: QuerySet, groups: list[list[str]], candidates: int | None = None) -> QuerySet:
     # Terms are \w+ runs, so they carry no tsquery operator: "(a | b) & (c)" is safe to build.
     raw = " & ".join("(" + " | ".join(group) + ")" for group in groups)
-    french = SearchQuery(raw, config="french", search_type="raw")
-    english = SearchQuery(raw, config="english", search_type="raw")
-    vector_fr = SearchVector("search_document", config="french")
-    vector_en = SearchVector("search_document", config="english")
-    matches = queryset.alias(document_fr=vector_fr, document_en=vector_en).filter(
-        Q(document_fr=french) | Q(document_en=english)
-    )
+    query = SearchQuery(raw, config="french", search_type="raw") | SearchQuery(raw, config="english", search_type="raw")
+    matches = queryset.filter(search_vector=query)
     if candidates:
         hottest = matches.order_by("-hot_score").values("pk")[:candidates]
         matches = queryset.filter(pk__in=hottest)
-    rank = SearchRank(vector_fr, french) + SearchRank(vector_en, english)
-    return matches.annotate(rank=rank).order_by("-rank", "-pk")
+    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-pk")
 
 
 def _singular(word: str) -> str:

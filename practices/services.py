@@ -63,6 +63,7 @@ def _save_with_tags(standard: Standard, tags: list[str]) -> None:
     standard.save()
     standard.tags.set(list(tags))
     search_words_add(document=standard.search_document)
+    Standard.objects.filter(pk=standard.pk).update_search_vectors()
 
 
 def _add_revision(*, standard: Standard, editor: User, change_note: str, material: bool) -> StandardRevision:

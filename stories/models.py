@@ -4,7 +4,8 @@ import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +57,14 @@ class Pillar(models.Model):
 # votes from five shops.
 SEARCH_WORD_MIN, SEARCH_WORD_MAX = 3, 40
 
+
+def update_search_vectors(queryset: models.QuerySet) -> int:
+    """Set search_vector from search_document, French and English stemming together, in one UPDATE."""
+    if connections[queryset.db].vendor != "postgresql":
+        return 0
+    document = SearchVector("search_document", config="french") + SearchVector("search_document", config="english")
+    return queryset.update(search_vector=document)
+
 HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 HOT_SECONDS_PER_TENFOLD = 45_000
 TRIED_WEIGHT = 3
@@ -88,6 +97,10 @@ class StoryQuerySet(models.QuerySet):
     def with_user_vote(self, user):
         """Annotate user_voted: did this person vote for each story? Part of the same query."""
         return self.annotate(user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)))
+
+    def update_search_vectors(self) -> int:
+        """Recompute the stored full-text vectors of these stories (PostgreSQL; SQLite searches the text)."""
+        return update_search_vectors(self)
 
     def ranked(self, sort: str):
         """Order by one of the feed's sorts: hot, new or top."""
@@ -148,6 +161,8 @@ class Story(models.Model):
     hot_score = models.FloatField(default=0, editable=False)
     # Title, text and tags, lower-cased without accents: what search reads (practices/search.py).
     search_document = models.TextField(editable=False, blank=True, default="")
+    # On PostgreSQL, search_document as French and English lexemes, indexed (GIN); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
 

@@ -93,6 +93,7 @@ def story_create(
     story.save()
     story.tags.set(list(tags))
     search_words_add(document=story.search_document)
+    Story.objects.filter(pk=story.pk).update_search_vectors()
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
     return story
 
@@ -138,6 +139,7 @@ def story_update(
     story.save()
     story.tags.set(list(tags))
     search_words_add(document=story.search_document)
+    Story.objects.filter(pk=story.pk).update_search_vectors()
     for photo in story.photos.filter(pk__in=list(photo_changes or {})):
         alt_text, remove = photo_changes[photo.pk]
         if remove:
