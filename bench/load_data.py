@@ -219,6 +219,7 @@ def load(total: int, seed: int) -> None:
                 for tag_id in ids
             ]
             TaggedItem.objects.bulk_create(items, batch_size=CHUNK)
+            Story.objects.filter(pk__in=[story.pk for story in stories]).update_search_vectors()
             SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], batch_size=CHUNK, ignore_conflicts=True)
         tagged += len(items)
         done = offset + size
