@@ -6,7 +6,7 @@ from taggit.forms import TagField
 from accounts.models import Region
 from config.text import validate_no_control_characters
 from practices.models import Standard
-from stories.forms import clean_tag_names
+from stories.forms import clean_tag_names, style_filter_selects
 from stories.models import Pillar, Story
 
 TEXT_LIMIT = 10_000
@@ -179,6 +179,10 @@ class CurationFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Story.Kind.choices], required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_filter_selects(self)
+
     def filters(self) -> dict:
         self.is_valid()
         return {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
@@ -197,6 +201,10 @@ class LibraryFilterForm(forms.Form):
         required=False, max_length=100, widget=forms.HiddenInput, validators=[validate_no_control_characters]
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_filter_selects(self)
 
     def filters(self) -> dict:
         self.is_valid()

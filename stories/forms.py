@@ -23,6 +23,13 @@ def clean_tag_names(names: list[str]) -> list[str]:
     return tags
 
 
+def style_filter_selects(form: forms.Form) -> None:
+    """Bootstrap's look for the drop-down lists of a filter form rendered field by field."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs.setdefault("class", "form-select")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -154,6 +161,7 @@ class FeedFilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(validate_no_control_characters)
+        style_filter_selects(self)
 
     def filters(self) -> dict:
         """The valid filters, with defaults for anything missing or invalid."""
