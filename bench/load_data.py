@@ -6,7 +6,9 @@ Run by bench/run.py with the benchmark's environment (DATABASE_URL and the rest)
 
 Stories go in with bulk_create, about a third get two or three tags (taggit's
 TaggedItem rows, also in bulk), and the database is analysed at the end so the
-planner sees the real table sizes. Deterministic: the same --seed gives the same data.
+planner sees the real table sizes. Then --standards published standards (default
+10,000), each promoted from a distinct story, for the library search.
+Deterministic: the same --seed gives the same data.
 """
 
 import argparse
@@ -33,6 +35,8 @@ from django.utils.text import slugify  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from accounts.models import Store, User  # noqa: E402
+from config.text import search_text  # noqa: E402
+from practices.models import Promotion, Standard, StandardRevision  # noqa: E402
 from stories.models import Pillar, SearchWord, Story, hot_score, search_words  # noqa: E402
 
 CHUNK = 5000
@@ -235,14 +239,92 @@ def load(total: int, seed: int) -> None:
     )
 
 
+def load_standards(total: int, seed: int) -> None:
+    """Published standards (one in twenty retired), each promoted from a distinct story, in bulk."""
+    rng = random.Random(seed + 1)
+    owner = User.objects.filter(groups__name="Curators").order_by("pk").first() or User.objects.order_by("pk").first()
+    pillar_ids = ensure_pillars()
+    published = list(
+        Story.objects.published().filter(promotion__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    story_ids = rng.sample(published, min(total, len(published)))
+    now = timezone.now()
+    started = time.monotonic()
+    for offset in range(0, total, CHUNK):
+        standards, words = [], set()
+        for number in range(offset, min(offset + CHUNK, total)):
+            language = "fr" if rng.random() < 0.5 else "en"
+            vocabulary = WORDS[language]
+            title = f"{rng.choice(vocabulary['subjects'])[:100]}".capitalize()
+            summary = rng.choice(vocabulary["sentences"])
+            practice = " ".join(rng.sample(vocabulary["sentences"], 3))
+            why = rng.choice(vocabulary["sentences"])
+            published_at = now - timedelta(seconds=rng.uniform(0, TWO_YEARS))
+            retired = rng.random() < 0.05
+            standard = Standard(
+                title=title,
+                slug=f"{slugify(title)[:120]}-{number}",
+                summary=summary,
+                practice=practice,
+                practice_html=f"<p>{escape(practice)}</p>",
+                why=why,
+                why_html=f"<p>{escape(why)}</p>",
+                pillar_id=rng.choice(pillar_ids),
+                language=language,
+                status=Standard.Status.RETIRED if retired else Standard.Status.PUBLISHED,
+                owner=owner,
+                revision=1,
+                review_at=(published_at + timedelta(days=365)).date(),
+                created_at=published_at,
+                published_at=published_at,
+                retired_at=now if retired else None,
+                search_document=search_text(title, summary, practice, why),
+            )
+            words |= search_words(standard.search_document)
+            standards.append(standard)
+        with transaction.atomic():
+            Standard.objects.bulk_create(standards, batch_size=CHUNK)
+            Standard.objects.filter(pk__in=[standard.pk for standard in standards]).update_search_vectors()
+            StandardRevision.objects.bulk_create(
+                [
+                    StandardRevision(
+                        standard=standard,
+                        number=1,
+                        title=standard.title,
+                        summary=standard.summary,
+                        practice_html=standard.practice_html,
+                        why_html=standard.why_html,
+                        change_note="",
+                        editor=owner,
+                        created_at=standard.published_at,
+                    )
+                    for standard in standards
+                ],
+                batch_size=CHUNK,
+            )
+            Promotion.objects.bulk_create(
+                [
+                    Promotion(story_id=story_id, standard=standard, curator=owner, created_at=standard.published_at)
+                    for standard, story_id in zip(standards, story_ids[offset:], strict=False)
+                ],
+                batch_size=CHUNK,
+            )
+            SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], batch_size=CHUNK, ignore_conflicts=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"Loaded {total} standards in {time.monotonic() - started:.1f} s.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--standards", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Refusing to load: DATABASE_URL does not point at PostgreSQL.")
     load(args.stories, args.seed)
+    load_standards(args.standards, args.seed)
 
 
 if __name__ == "__main__":

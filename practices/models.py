@@ -3,7 +3,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,13 +63,19 @@ class StandardQuerySet(models.QuerySet):
         return update_search_vectors(self)
 
     def for_list(self):
-        """What a list of standards shows, in a fixed number of queries."""
+        """What a list of standards shows, in a fixed number of queries.
+
+        The counts are correlated subqueries rather than a join and GROUP BY, so
+        PostgreSQL computes them for the rows of the page only (after ORDER BY
+        and LIMIT), however many standards a search matched.
+        """
+        sources = Promotion.objects.filter(standard=OuterRef("pk")).order_by().values("standard")
         return (
             self.select_related("pillar")
             .prefetch_related("tags")
             .annotate(
-                source_count=models.Count("promotions", distinct=True),
-                tried_total=models.Sum("promotions__story__tried_count", default=0),
+                source_count=Coalesce(Subquery(sources.annotate(n=Count("pk")).values("n")), 0),
+                tried_total=Coalesce(Subquery(sources.annotate(n=Sum("story__tried_count")).values("n")), 0),
             )
         )
 
