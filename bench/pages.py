@@ -47,5 +47,7 @@ PAGES: list[Page] = [
     Page(CEILING, "/bench/ceiling/"),
     Page("feed (hot)", "/stories/?sort=hot", target=0.50),
     Page("story", story_path, target=0.50),
+    # A French word misspelt by a letter and in the plural: full-text match plus the trigram word list.
+    Page("library search", "/library/?q=parapluyes"),
     Page("healthz", "/healthz"),
 ]
