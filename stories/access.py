@@ -7,17 +7,21 @@ from django.shortcuts import get_object_or_404
 from stories.models import Comment, Story
 
 
-def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, react: bool = False) -> Story:
+def get_story_for_user(
+    request: HttpRequest, pk: int, *, write: bool = False, react: bool = False, byline: bool = True
+) -> Story:
     """The story if the signed-in person may see it; with write, change it; with react, vote or comment on it.
 
     Reactions only go to published stories: a hidden or deleted one answers 404.
+    byline=False leaves out the author, store and pillar, for the story page, whose
+    cached body loads them itself when it is rendered again.
     """
     stories = Story.objects.visible_to(request.user).with_user_vote(request.user)
     if react:
         stories = stories.published()
     # promotion__standard: the standard the story inspired, if any (practices.Promotion), in the same query.
-    related = stories.select_related("author", "store__region", "pillar", "promotion__standard")
-    story = get_object_or_404(related, pk=pk)
+    related = ["author", "store__region", "pillar"] if byline else []
+    story = get_object_or_404(stories.select_related(*related, "promotion__standard"), pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied
     return story

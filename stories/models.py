@@ -82,11 +82,9 @@ class StoryQuerySet(models.QuerySet):
         """Stories everyone may read."""
         return self.filter(status=Story.Status.PUBLISHED)
 
-    def for_feed(self):
-        """What a list of story cards shows, in a fixed number of queries."""
-        return self.select_related("author", "store__region", "pillar").prefetch_related(
-            "tags", models.Prefetch("photos", queryset=StoryPhoto.objects.order_by("position", "pk"))
-        )
+    def for_cards(self):
+        """Just what stories.fragments.render_cards needs to find each story's card (it renders the rest)."""
+        return self.only("title", "author_id", "status", "updated_at", "published_at", "vote_count", "comment_count")
 
     def visible_to(self, user):
         """Published stories, plus hidden ones for their author and curators."""

@@ -15,8 +15,9 @@ from accounts.models import Region, Store
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
+from stories.fragments import render_cards, render_story_body
 from stories.guestbook import exchanged_store
-from stories.models import Comment, Flag, Story
+from stories.models import Comment, Flag, Pillar, Story
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -33,6 +34,13 @@ def paginate(queryset, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
     """One page and whether another follows, without counting the table."""
     rows = list(queryset[(page - 1) * size : page * size + 1])
     return rows[:size], len(rows) > size
+
+
+def page_url(request: HttpRequest, page: int) -> str:
+    """This list's URL with the same filters, at another page."""
+    query = request.GET.copy()
+    query["page"] = page
+    return f"?{query.urlencode()}"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -59,8 +67,19 @@ def feed(request: HttpRequest) -> HttpResponse:
     if filters["q"]:
         stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
     page = page_number(request)
-    rows, has_next = paginate(stories.for_feed().with_user_vote(request.user).ranked(filters["sort"]), page)
-    context = {"form": form, "filters": filters, "stories": rows, "page": page, "has_next": has_next}
+    rows, has_next = paginate(stories.for_cards().with_user_vote(request.user).ranked(filters["sort"]), page)
+    cards = render_cards(request, rows)
+    context = {
+        "form": form,
+        "filters": filters,
+        "pillars": Pillar.objects.all(),
+        "stories": rows,
+        "cards": cards,
+        "page": page,
+        "has_next": has_next,
+        "prev_url": page_url(request, page - 1) if page > 1 else None,
+        "next_url": page_url(request, page + 1) if has_next else None,
+    }
     template = "stories/feed.html#story-list" if request.headers.get("HX-Request") else "stories/feed.html"
     return render(request, template, context)
 
@@ -85,7 +104,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    story = get_story_for_user(request, pk)
+    story = get_story_for_user(request, pk, byline=False)
     return render(request, "stories/detail.html", story_page_context(request, story))
 
 
@@ -162,12 +181,14 @@ def stores(request: HttpRequest) -> HttpResponse:
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     store = get_object_or_404(Store.objects.select_related("region"), slug=slug)
     page = page_number(request)
-    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).for_feed().with_user_vote(request.user)
+    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).for_cards().with_user_vote(request.user)
     entries, has_next = paginate(guestbook.filter(store=store).ranked("new"), page)
     partner = exchanged_store(store, timezone.localdate())
     partner_entries = []
     if partner:
         partner_entries = list(guestbook.filter(store=partner).ranked("new")[:5])
+    # One call for both lists: the cards not cached yet cost the same three queries.
+    cards = render_cards(request, [*entries, *partner_entries])
     can_write = services.can_write_guestbook(user=request.user, store=store)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(
@@ -176,10 +197,12 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "store": store,
             "entries": entries,
+            "entry_cards": cards[: len(entries)],
             "page": page,
             "has_next": has_next,
             "partner": partner,
             "partner_entries": partner_entries,
+            "partner_cards": cards[len(entries) :],
             "form": form,
             "tag_suggestions": tag_suggestions() if can_write else [],
         },
@@ -230,8 +253,7 @@ def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
     user = request.user
     return {
         "story": story,
-        "photos": list(story.photos.all()),
-        "tags": list(story.tags.all()),
+        "story_body": render_story_body(story),
         "threads": threads,
         "tries": tries,
         "my_store_tried": any(t.store_id == user.store_id for t in tries),

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from accounts import roles
 from accounts.models import Region, Store, User
@@ -70,3 +71,9 @@ def cast(db) -> Cast:
 def media_in_tmp(settings, tmp_path):
     """Uploaded photos go to a temporary folder, never into the work tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: nothing rendered for an earlier test is served to this one."""
+    cache.clear()

@@ -64,11 +64,15 @@ class FeedTests:
     def test_the_feed_makes_the_same_queries_for_1_or_25_stories(self, client, cast, count, django_assert_num_queries):
         make_stories(cast.camille, count)
         client.force_login(cast.hugo)
-        # session, user, the user's and their groups' permissions (navigation), unread
-        # notifications, pillars for the filter, stories page (with my votes), their tags, their photos
-        with django_assert_num_queries(9):
+        # session, user, stories page (with my votes); for the cards not cached yet: their
+        # stories, tags and photos; the user's and their groups' permissions (navigation),
+        # unread notifications, pillars for the filter
+        with django_assert_num_queries(10):
             response = client.get("/stories/")
-        assert len(response.context["stories"]) == min(count, 20)
+        assert len(response.context["stories"]) == len(response.context["cards"]) == min(count, 20)
+        # The same page again: every card comes from the cache.
+        with django_assert_num_queries(7):
+            client.get("/stories/")
 
     def test_filters_narrow_the_feed(self, client, cast):
         pillar = make_pillar(slug="be-positive", name="Be positive")
@@ -142,9 +146,10 @@ class StorePageTests:
         make_stories(cast.camille, count, kind="guestbook")
         make_stories(cast.hugo, count, kind="guestbook")
         client.force_login(cast.hugo)
-        # session, user, store, entries + tags + photos, all stores (exchange),
-        # partner's entries + tags + photos, the user's and their groups' permissions, unread notifications
-        with django_assert_num_queries(11):
+        # session, user, store, entries, all stores (exchange), partner's entries; for the
+        # cards of both lists not cached yet: their stories, tags and photos; the user's and
+        # their groups' permissions, unread notifications
+        with django_assert_num_queries(12):
             response = client.get(reverse("stories:store", args=["paris-opera"]))
         assert len(response.context["entries"]) == min(count, 20)
 

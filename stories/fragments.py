@@ -1,0 +1,193 @@
+"""Parts of story pages rendered once and kept in the cache: feed cards and a story's body.
+
+Rendering twenty cards through the template engine and loading their tags and
+photos was most of a feed request; the body, photos and tags were a good part of
+a story page. Each fragment's HTML is a function of a few values, and all of them
+are in its cache key, so a cached fragment is never out of date for what the
+page must get right:
+
+- the story's row (title, text, kind, pillar, language, tags and photos: every
+  edit saves the story and moves `updated_at`), its status, and its counters;
+- the language of the page, and for a card how long ago it was published as the
+  card says it, and the viewer's side of the vote button (own story, voted, not).
+
+What differs per request rather than per fragment (the CSRF token and the page to
+come back to after a vote without JavaScript) is left in the cached HTML as a
+marker and filled in on the way out. The names of the author, store and pillar are
+shown but not versioned: a rename reaches cached fragments when they expire
+(FRAGMENT_TIMEOUT, also well under the life of a signed photo URL). Comments,
+"we tried it" and the buttons that depend on who is looking are never cached.
+When the cache fails (Redis down), pages are slower, never broken.
+"""
+
+import functools
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
+from taggit.models import Tag, TaggedItem
+
+from stories.models import Story, StoryPhoto
+
+logger = logging.getLogger(__name__)
+
+# Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
+FRAGMENT_VERSION = 1
+FRAGMENT_TIMEOUT = 10 * 60
+DAY = 24 * 3600
+
+
+@functools.cache
+def _marker(name: str) -> str:
+    # Derived from SECRET_KEY: no one can type it into a story to have the token copied there.
+    return f"fragment-{name}-{salted_hmac('stories.fragments', name, algorithm='sha256').hexdigest()[:20]}"
+
+
+def _key(kind: str, pk: int, *parts) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    return f"story-{kind}:{FRAGMENT_VERSION}:{pk}:{digest}"
+
+
+def _cache_get_many(keys: list[str]) -> dict[str, str]:
+    try:
+        return cache.get_many(keys)
+    except Exception:  # any cache failure is a miss: the page must not fail
+        logger.warning("story fragments: the cache could not be read", exc_info=True)
+        return {}
+
+
+def _cache_set_many(values: dict[str, str]) -> None:
+    try:
+        cache.set_many(values, timeout=FRAGMENT_TIMEOUT)
+    except Exception:
+        logger.warning("story fragments: the cache could not be written", exc_info=True)
+
+
+def story_tags(pks: Iterable[int]) -> dict[int, list[Tag]]:
+    """Each story's tags by name, in one query (taggit's prefetch makes two and costs much more)."""
+    tags: dict[int, list[Tag]] = {pk: [] for pk in pks}
+    items = (
+        TaggedItem.objects.filter(content_type__app_label="stories", content_type__model="story", object_id__in=tags)
+        .select_related("tag")
+        .order_by("tag__name")
+    )
+    for item in items:
+        tags[item.object_id].append(item.tag)
+    return tags
+
+
+# Feed cards.
+
+
+def vote_state(story: Story, user) -> str:
+    """The viewer's side of the vote button: their own story, voted, or not."""
+    if story.author_id == user.pk:
+        return "own"
+    return "voted" if story.user_voted else "not-voted"
+
+
+def age_bucket(published_at: datetime, now: datetime) -> tuple[str, int]:
+    """A value that changes whenever the card's "… ago" text (timesince, two adjacent units) can.
+
+    Under a day the text counts minutes, under a week hours; beyond, days, weeks,
+    months and years all turn over at a whole number of days after publication.
+    Cheaper than timesince itself, which only runs for the cards being rendered.
+    """
+    seconds = int((now - published_at).total_seconds())
+    if seconds < DAY:
+        return ("minutes", seconds // 60)
+    if seconds < 7 * DAY:
+        return ("hours", seconds // 3600)
+    return ("days", seconds // DAY)
+
+
+def card_key(story: Story, *, language: str, age: tuple[str, int], state: str) -> str:
+    """Everything a card's HTML depends on, hashed: any change gives another key."""
+    return _key(
+        "card", story.pk, story.updated_at, story.status, story.vote_count, story.comment_count, language, age, state
+    )
+
+
+def _render_cards(missing: Sequence[Story], *, user, now: datetime) -> dict[int, str]:
+    """Render the cards not in the cache: one query for the stories, one each for tags and photos."""
+    fields = ["kind", "title", "author", "store", "pillar", "status", "published_at", "vote_count", "comment_count"]
+    full = Story.objects.select_related("author", "store", "pillar").only(*fields).in_bulk([s.pk for s in missing])
+    tags = story_tags(full)
+    covers: dict[int, StoryPhoto] = {}
+    for photo in StoryPhoto.objects.filter(story_id__in=list(full)).order_by("position", "pk"):
+        covers.setdefault(photo.story_id, photo)
+    rendered = {}
+    for story in missing:
+        card = full.get(story.pk)
+        if card is None:
+            continue  # deleted outright since the list was read
+        card.user_voted = story.user_voted
+        context = {
+            "story": card,
+            "user": user,
+            "age": timesince(story.published_at, now),
+            "cover": covers.get(card.pk),
+            "tags": tags[card.pk],
+            "csrf_token": _marker("csrf"),
+            "next_url": _marker("next"),
+        }
+        rendered[story.pk] = render_to_string("stories/includes/story_card.html", context)
+    return rendered
+
+
+def render_cards(request: HttpRequest, stories: Sequence[Story]) -> list[SafeString]:
+    """The HTML card of each of `stories` (from for_cards().with_user_vote(viewer)) for this viewer, in order.
+
+    A story deleted outright since the list was read gets an empty string.
+    """
+    if not stories:
+        return []
+    now, language = timezone.now(), get_language()
+    keys = {
+        story.pk: card_key(
+            story,
+            language=language,
+            age=age_bucket(story.published_at, now),
+            state=vote_state(story, request.user),
+        )
+        for story in stories
+    }
+    cached = _cache_get_many(list(keys.values()))
+    html = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [story for story in stories if story.pk not in html]
+    if missing:
+        fresh = _render_cards(missing, user=request.user, now=now)
+        _cache_set_many({keys[pk]: card for pk, card in fresh.items()})
+        html.update(fresh)
+    csrf, back = get_token(request), escape(request.get_full_path())
+    csrf_marker, next_marker = _marker("csrf"), _marker("next")
+    return [
+        mark_safe(html.get(story.pk, "").replace(csrf_marker, csrf).replace(next_marker, back))  # noqa: S308 (our template's output)
+        for story in stories
+    ]
+
+
+# A story page's body.
+
+
+def render_story_body(story: Story) -> SafeString:
+    """The story as everyone sees it (meta, title, byline, text, photos, tags), from the cache when it can."""
+    key = _key("body", story.pk, story.updated_at, story.status, get_language())
+    html = _cache_get_many([key]).get(key)
+    if html is None:
+        story = Story.objects.select_related("author", "store__region", "pillar").get(pk=story.pk)
+        context = {"story": story, "photos": list(story.photos.all()), "tags": story_tags([story.pk])[story.pk]}
+        html = render_to_string("stories/includes/story_body.html", context)
+        _cache_set_many({key: html})
+    return mark_safe(html)  # noqa: S308 (our template's output)

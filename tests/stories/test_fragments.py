@@ -1,0 +1,259 @@
+"""Cached story cards and story bodies: whatever the cache holds, every page shows the story as it is now."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import override
+
+from stories import services
+from stories.fragments import FRAGMENT_VERSION, age_bucket
+from stories.models import Story
+from tests.factories import make_pillar, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+def feed(client: Client, path: str = "/stories/?sort=new") -> str:
+    return client.get(path).content.decode()
+
+
+def card_of(page: str, title: str) -> str:
+    """The HTML of the card whose title is `title`."""
+    cards = re.findall(r'<article class="story-card.*?</article>', page, re.DOTALL)
+    matching = [card for card in cards if f">{title}</a></h2>" in card]
+    assert len(matching) == 1, f"{len(matching)} cards titled {title!r}"
+    return matching[0]
+
+
+def cached_keys(kind: str) -> list[str]:
+    # The local-memory cache the tests run with keeps its keys in a dict.
+    return [key for key in cache._cache if f":story-{kind}:{FRAGMENT_VERSION}:" in key]
+
+
+def vote(client: Client, story: Story, voted: str = "1") -> None:
+    assert client.post(reverse("stories:vote", args=[story.pk]), {"voted": voted}).status_code == 302
+
+
+class FeedCardTests:
+    def test_the_cards_come_from_the_cache_the_second_time(self, client, cast):
+        make_story(cast.camille, title="Cached")
+        client.force_login(cast.hugo)
+        first = card_of(feed(client), "Cached")
+        assert len(cached_keys("card")) == 1
+        second = card_of(feed(client), "Cached")
+        without_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+        assert without_token.sub("", second) == without_token.sub("", first)
+        assert len(cached_keys("card")) == 1
+
+    def test_a_vote_shows_at_once_to_the_voter_and_to_everyone_else(self, client, cast):
+        story = make_story(cast.camille, title="Umbrellas")
+        others = Client()
+        others.force_login(cast.lea)
+        client.force_login(cast.hugo)
+        assert "0 votes" in card_of(feed(client), "Umbrellas")
+        assert "0 votes" in card_of(feed(others), "Umbrellas")
+
+        vote(client, story)
+        mine = card_of(feed(client), "Umbrellas")
+        assert "1 vote" in mine and 'aria-pressed="true"' in mine
+        theirs = card_of(feed(others), "Umbrellas")
+        assert "1 vote" in theirs and 'aria-pressed="false"' in theirs
+
+        vote(client, story, voted="0")
+        mine = card_of(feed(client), "Umbrellas")
+        assert "0 votes" in mine and 'aria-pressed="false"' in mine
+        assert "0 votes" in card_of(feed(others), "Umbrellas")
+
+    def test_the_author_sees_a_count_where_others_see_a_button(self, client, cast):
+        make_story(cast.camille, title="Mine")
+        reader = Client()
+        reader.force_login(cast.hugo)
+        assert "<button" in card_of(feed(reader), "Mine")
+        client.force_login(cast.camille)
+        own = card_of(feed(client), "Mine")
+        assert "<button" not in own and "0 votes" in own
+
+    def test_an_edit_shows_at_once(self, client, cast):
+        story = make_story(cast.camille, title="Before", tags=["rain"])
+        client.force_login(cast.hugo)
+        assert "#rain" in card_of(feed(client), "Before")
+        services.story_update(
+            story=story,
+            editor=cast.camille,
+            kind="attention",
+            title="After",
+            body="New text",
+            pillar=make_pillar(),
+            tags=["sun"],
+            language="en",
+        )
+        card = card_of(feed(client), "After")
+        assert "#sun" in card and "#rain" not in card
+        assert "Petite attention" in card and "Take charge" in card
+        assert "Before" not in feed(client)
+
+    def test_a_comment_counts_at_once(self, client, cast):
+        story = make_story(cast.camille, title="Discussed")
+        client.force_login(cast.hugo)
+        assert "0 comments" in card_of(feed(client), "Discussed")
+        services.comment_add(author=cast.lea, story=story, body="Nice")
+        assert "1 comment" in card_of(feed(client), "Discussed")
+
+    @pytest.mark.parametrize("status", ["hidden", "deleted"])
+    def test_a_hidden_or_deleted_story_leaves_the_feed_at_once(self, client, cast, status):
+        story = make_story(cast.camille, title="Going away")
+        make_story(cast.camille, title="Staying")
+        client.force_login(cast.hugo)
+        assert "Going away" in feed(client)
+        services.story_set_status(story=story, status=status)
+        page = feed(client)
+        assert "Going away" not in page and "Staying" in page
+        assert "Going away" not in feed(client, "/stories/?sort=new&page=1")
+
+    def test_a_french_reader_gets_french_cards_after_an_english_one(self, client, cast):
+        make_story(cast.camille, title="Bilingual", tags=["pluie"])
+        client.force_login(cast.hugo)
+        english = card_of(feed(client), "Bilingual")
+        assert "by Camille Martin" in english and "Service story" in english and "0 comments" in english
+        french_reader = Client()
+        french_reader.force_login(cast.lea)
+        french_reader.cookies["django_language"] = "fr"
+        french = card_of(feed(french_reader), "Bilingual")
+        assert "par Camille Martin" in french and "Histoire de service" in french and "0 commentaire" in french
+        assert "Utile" in french
+        assert "by Camille Martin" in card_of(feed(client), "Bilingual")
+
+    def test_the_age_is_up_to_date(self, client, cast):
+        story = make_story(cast.camille, title="Aging")
+        client.force_login(cast.hugo)
+        assert "0\xa0minutes" in card_of(feed(client), "Aging")
+        Story.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(hours=3, minutes=5))
+        assert "3\xa0hours, 5\xa0minutes" in card_of(feed(client), "Aging")
+
+    def test_each_reader_gets_their_own_csrf_token_and_way_back(self, cast):
+        story = make_story(cast.camille, title="Protected")
+        first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first.force_login(cast.hugo)
+        second.force_login(cast.lea)
+        feed(first, "/stories/?sort=new&kind=story")
+        card = card_of(feed(second, "/stories/?sort=new"), "Protected")
+        assert 'name="next" value="/stories/?sort=new"' in card
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card).group(1)
+        form = {"voted": "1", "csrfmiddlewaretoken": token, "next": "/stories/?sort=new"}
+        response = second.post(reverse("stories:vote", args=[story.pk]), form)
+        assert response.status_code == 302
+        assert response["Location"] == "/stories/?sort=new"
+        assert "fragment-" not in card
+
+    def test_a_guestbook_shows_the_same_cards(self, client, cast):
+        entry = make_story(cast.camille, title="Guestbook entry", kind="guestbook")
+        client.force_login(cast.hugo)
+        page = client.get(reverse("stories:store", args=["paris-opera"])).content.decode()
+        assert "0 votes" in card_of(page, "Guestbook entry")
+        vote(client, entry)
+        page = client.get(reverse("stories:store", args=["paris-opera"])).content.decode()
+        assert 'aria-pressed="true"' in card_of(page, "Guestbook entry")
+
+    def test_the_feed_works_when_the_cache_is_down(self, client, cast, settings):
+        make_story(cast.camille, title="Still here")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            }
+        }
+        client.force_login(cast.hugo)
+        response = client.get("/stories/")
+        assert response.status_code == 200
+        assert "Still here" in response.content.decode()
+
+
+class StoryBodyTests:
+    def test_an_edit_shows_at_once_on_the_story_page(self, client, cast):
+        story = make_story(cast.camille, title="Before", body="Old text", tags=["rain"])
+        client.force_login(cast.hugo)
+        page = client.get(story.get_absolute_url()).content.decode()
+        assert "Old text" in page and "#rain" in page
+        assert len(cached_keys("body")) == 1
+        services.story_update(
+            story=story,
+            editor=cast.camille,
+            kind="story",
+            title="After",
+            body="New text",
+            pillar=None,
+            tags=["sun"],
+            language="en",
+        )
+        page = client.get(story.get_absolute_url()).content.decode()
+        assert "New text" in page and "#sun" in page
+        assert "Old text" not in page and "#rain" not in page
+
+    def test_votes_and_comments_show_at_once_on_the_story_page(self, client, cast):
+        story = make_story(cast.camille, title="Page")
+        other = Client()
+        other.force_login(cast.lea)
+        client.force_login(cast.hugo)
+        assert "0 votes" in client.get(story.get_absolute_url()).content.decode()
+        assert "0 votes" in other.get(story.get_absolute_url()).content.decode()
+        vote(client, story)
+        client.post(reverse("stories:comment-new", args=[story.pk]), {"body": "Fresh comment"})
+        mine = client.get(story.get_absolute_url()).content.decode()
+        assert 'aria-pressed="true"' in mine and "1 vote" in mine and "Fresh comment" in mine
+        theirs = other.get(story.get_absolute_url()).content.decode()
+        assert 'aria-pressed="false"' in theirs and "1 vote" in theirs and "Fresh comment" in theirs
+
+    def test_a_hidden_story_shows_its_warning_and_then_leaves(self, client, cast):
+        story = make_story(cast.camille, title="Moderated")
+        client.force_login(cast.julien)
+        assert "This story is hidden" not in client.get(story.get_absolute_url()).content.decode()
+        client.post(reverse("stories:hide", args=[story.pk]))
+        assert "This story is hidden" in client.get(story.get_absolute_url()).content.decode()
+        reader = Client()
+        reader.force_login(cast.hugo)
+        assert reader.get(story.get_absolute_url()).status_code == 404
+
+    def test_a_french_reader_gets_the_french_page_after_an_english_one(self, client, cast):
+        story = make_story(cast.camille, title="Bilingual page", kind="attention")
+        client.force_login(cast.hugo)
+        assert "by Camille Martin" in client.get(story.get_absolute_url()).content.decode()
+        french_reader = Client()
+        french_reader.force_login(cast.lea)
+        french_reader.cookies["django_language"] = "fr"
+        page = french_reader.get(story.get_absolute_url()).content.decode()
+        assert "par Camille Martin" in page and "by Camille Martin" not in page
+
+    def test_the_comment_form_keeps_its_label_help_and_errors(self, client, cast):
+        story = make_story(cast.camille)
+        client.force_login(cast.hugo)
+        page = client.get(story.get_absolute_url()).content.decode()
+        assert '<label class="form-label" for="id_body">Your comment</label>' in page
+        assert 'aria-describedby="id_body_helptext"' in page
+        response = client.post(reverse("stories:comment-new", args=[story.pk]), {"body": "   "})
+        page = response.content.decode()
+        assert 'aria-invalid="true"' in page and "Write something before sending." in page
+        assert 'aria-describedby="id_body_helptext id_body_error"' in page
+
+
+class AgeBucketTests:
+    def test_the_bucket_changes_whenever_the_text_does(self):
+        published = timezone.now().replace(microsecond=0) - timedelta(days=800)
+        # Every minute over two days, every hour over two months, every day over three years.
+        steps = (
+            [timedelta(minutes=m) for m in range(0, 2 * 24 * 60)]
+            + [timedelta(hours=h) for h in range(24, 62 * 24)]
+            + [timedelta(days=d) for d in range(7, 3 * 365)]
+        )
+        seen: dict[tuple, str] = {}
+        with override("en"):
+            for step in steps:
+                for jitter in (timedelta(0), timedelta(seconds=59)):
+                    now = published + step + jitter
+                    bucket, text = age_bucket(published, now), timesince(published, now)
+                    assert seen.setdefault(bucket, text) == text, (step, jitter)
