@@ -92,6 +92,7 @@ class Notification(models.Model):
         TRIED = "tried", _("Another store tried your idea")
         MILESTONE = "milestone", _("Votes milestone")
         PROMOTED = "promoted", _("Story promoted")
+        REREAD = "reread", _("A standard you read has changed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -140,6 +141,10 @@ class Notification(models.Model):
         if self.kind == self.Kind.PROMOTED:
             return _("Your story “%(title)s” became the standard “%(standard)s”.") % {
                 "title": title,
+                "standard": self.params.get("standard", ""),
+            }
+        if self.kind == self.Kind.REREAD:
+            return _("The standard “%(standard)s” has changed: read it again and confirm.") % {
                 "standard": self.params.get("standard", ""),
             }
         return title

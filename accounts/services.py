@@ -21,6 +21,22 @@ def notify(
     )
 
 
+def notify_many(
+    *, recipients: list[User], kind: str, url: str, once_key: str, actor: User | None = None, **params
+) -> int:
+    """Put the same notification in several inboxes at once, skipping the actor and anyone already told.
+
+    One INSERT whatever the number of people; once_key makes a repeat do nothing.
+    """
+    rows = [
+        Notification(recipient=person, actor=actor, kind=kind, url=url, params=params, once_key=once_key)
+        for person in recipients
+        if actor is None or person.pk != actor.pk
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     """Mark one of the person's notifications, or all of them, as read."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

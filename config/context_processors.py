@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Feed"), "stories:feed", None),
     (_("Stores"), "stories:stores", None),
     (_("Library"), "practices:library", None),
+    (_("Onboarding"), "practices:onboarding", None),
     (_("Curation"), "practices:curation", "practices.promote_story"),
     (_("Reports"), "stories:flags", "stories.moderate_story"),
 ]

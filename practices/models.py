@@ -1,9 +1,10 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +63,16 @@ class StandardQuerySet(models.QuerySet):
         """Recompute the stored full-text vectors of these standards (PostgreSQL; SQLite searches the text)."""
         return update_search_vectors(self)
 
+    def with_reading(self, user):
+        """The latest revision of each standard `user` confirmed reading, and when (None: never); its paths count."""
+        mine = Acknowledgement.objects.filter(user=user, standard=OuterRef("pk")).order_by("-revision")
+        paths = PathStep.objects.filter(standard=OuterRef("pk")).values("standard").annotate(count=Count("pk"))
+        return self.annotate(
+            read_revision=Subquery(mine.values("revision")[:1]),
+            read_at=Subquery(mine.values("acknowledged_at")[:1]),
+            path_count=Coalesce(Subquery(paths.values("count")), 0),
+        )
+
     def for_list(self):
         """What a list of standards shows, in a fixed number of queries.
 
@@ -109,6 +120,14 @@ class Standard(models.Model):
     review_at = models.DateField(_("review date"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    # The latest revision marked as a material change: reading an older one no longer counts.
+    material_revision = models.PositiveIntegerField(_("last material revision"), default=0, editable=False)
+    situation = models.TextField(
+        _("situation"),
+        blank=True,
+        max_length=2000,
+        help_text=_("The moment a customer needed something, told without what the staff member did."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
@@ -131,6 +150,9 @@ class Standard(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="standard_title_not_empty"),
             models.CheckConstraint(condition=~Q(practice=""), name="standard_practice_not_empty"),
+            models.CheckConstraint(
+                condition=Q(material_revision__lte=F("revision")), name="standard_material_revision_exists"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +160,12 @@ class Standard(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("practices:standard", args=[self.slug])
+
+    @property
+    def is_read(self) -> bool:
+        """With with_reading(): the person's reading still counts (no material change since)."""
+        read = getattr(self, "read_revision", None)
+        return read is not None and read >= self.material_revision
 
     @property
     def is_due_for_review(self) -> bool:
@@ -208,3 +236,167 @@ class Promotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story} → {self.standard}"
+
+
+# Onboarding: learning paths, acknowledgements and judgement cases.
+
+SITUATION_LIMIT = 2000
+ANSWER_LIMIT = 1000
+
+
+class LearningPathQuerySet(models.QuerySet):
+    def for_person(self, user):
+        """Paths the person follows: those of their groups, and those a curator assigned them."""
+        return self.filter(Q(audience__user=user) | Q(assignments__user=user)).distinct()
+
+    def with_step_count(self):
+        """Each path's number of steps and of people assigned by hand."""
+        return self.annotate(
+            step_count=Count("steps", distinct=True), assigned_count=Count("assignments", distinct=True)
+        )
+
+
+class LearningPath(models.Model):
+    """An ordered list of standards for an audience (new hires by default)."""
+
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    audience = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_paths",
+        verbose_name=_("audience"),
+        help_text=_("Everyone in this group follows the path. Empty: only the people you assign."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = LearningPathQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("learning path")
+        verbose_name_plural = _("learning paths")
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="learning_path_title_not_empty")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:path", args=[self.pk])
+
+
+class PathStepQuerySet(models.QuerySet):
+    def with_progress(self, user):
+        """Each step's state for `user`: read (still counts), read before a material change, case answered."""
+        acknowledged = Acknowledgement.objects.filter(user=user, standard=OuterRef("standard"))
+        return self.annotate(
+            is_read=Exists(acknowledged.filter(revision__gte=OuterRef("standard__material_revision"))),
+            was_read=Exists(acknowledged),
+            answered=Exists(CaseAnswer.objects.filter(user=user, standard=OuterRef("standard"))),
+        )
+
+
+class PathStep(models.Model):
+    """One standard in a path, at a position, with an optional note from the curator."""
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="steps")
+    # PROTECT: a standard in a path cannot be deleted (services also refuse to retire it).
+    standard = models.ForeignKey(
+        Standard, on_delete=models.PROTECT, related_name="path_steps", verbose_name=_("standard")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    note = models.CharField(_("note from the curator"), max_length=500, blank=True)
+
+    objects = PathStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["path", "standard"], name="path_step_unique_standard"),
+            models.UniqueConstraint(fields=["path", "position"], name="path_step_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} #{self.position}: {self.standard}"
+
+    @property
+    def counts(self) -> bool:
+        """Only published standards count towards progress (a path never breaks on another status)."""
+        return self.standard.status == Standard.Status.PUBLISHED
+
+
+class PathAssignment(models.Model):
+    """A curator put a person on a path, whatever their group."""
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="path_assignments", verbose_name=_("person")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("path assignment")
+        verbose_name_plural = _("path assignments")
+        constraints = [models.UniqueConstraint(fields=["path", "user"], name="path_assignment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.path}"
+
+
+class AcknowledgementQuerySet(models.QuerySet):
+    def current(self):
+        """Acknowledgements that still count: of a revision at or after the standard's last material change."""
+        return self.filter(revision__gte=F("standard__material_revision"))
+
+
+class Acknowledgement(models.Model):
+    """A person confirmed they read and understood a given revision of a standard."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="acknowledgements")
+    revision = models.PositiveIntegerField(_("revision"))
+    acknowledged_at = models.DateTimeField(_("read on"), default=timezone.now)
+
+    objects = AcknowledgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-acknowledged_at", "-pk"]
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "standard", "revision"], name="acknowledgement_once_per_revision"),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="acknowledgement_revision_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.standard} (r{self.revision})"
+
+
+class CaseAnswer(models.Model):
+    """What a learner would do in a standard's situation, written before reading it. Only they see it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_answers")
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="case_answers")
+    text = models.TextField(_("what would you do?"), max_length=ANSWER_LIMIT)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("judgement case answer")
+        verbose_name_plural = _("judgement case answers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "standard"], name="case_answer_once"),
+            models.CheckConstraint(condition=~Q(text=""), name="case_answer_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.standard}"

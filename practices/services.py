@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Notification, User
-from accounts.services import notify
+from accounts.services import notify, notify_many
 from config.text import search_text
 from practices.models import (
     RESERVED_SLUGS,
     REVIEW_AFTER,
     REVIEW_AFTER_ATTENTION,
+    LearningPath,
     Promotion,
     Standard,
     StandardRevision,
@@ -20,6 +21,14 @@ from practices.models import (
 from stories.markdown import render_markdown
 from stories.models import Pillar, Story
 from stories.services import search_words_add
+
+
+class StandardInPaths(Exception):
+    """The standard is a step of learning paths: retiring it would leave a hole in each of them."""
+
+    def __init__(self, paths: list[LearningPath]):
+        super().__init__(", ".join(path.title for path in paths))
+        self.paths = paths
 
 
 class AlreadyPromoted(Exception):
@@ -67,10 +76,17 @@ def _save_with_tags(standard: Standard, tags: list[str]) -> None:
 
 
 def _add_revision(*, standard: Standard, editor: User, change_note: str, material: bool) -> StandardRevision:
-    """Record the standard's current text as its next numbered revision (the standard is locked)."""
+    """Record the standard's current text as its next numbered revision (the standard is locked).
+
+    A material revision is the one reading must now reach: everyone who confirmed an earlier one is told.
+    """
     standard.revision += 1
-    standard.save(update_fields=["revision", "updated_at"])
-    return StandardRevision.objects.create(
+    update_fields = ["revision", "updated_at"]
+    if material:
+        standard.material_revision = standard.revision
+        update_fields.append("material_revision")
+    standard.save(update_fields=update_fields)
+    revision = StandardRevision.objects.create(
         standard=standard,
         number=standard.revision,
         title=standard.title,
@@ -80,6 +96,25 @@ def _add_revision(*, standard: Standard, editor: User, change_note: str, materia
         change_note=change_note,
         material=material,
         editor=editor,
+    )
+    if material and revision.number > 1:
+        _ask_to_read_again(standard=standard, revision=revision, editor=editor)
+    return revision
+
+
+def _ask_to_read_again(*, standard: Standard, revision: StandardRevision, editor: User) -> None:
+    """Notify, in one insert, each person who had confirmed an earlier revision: their reading no longer counts."""
+    readers = User.objects.filter(
+        is_active=True, acknowledgements__standard=standard, acknowledgements__revision__lt=revision.number
+    ).distinct()
+    notify_many(
+        recipients=list(readers),
+        kind=Notification.Kind.REREAD,
+        url=standard.get_absolute_url(),
+        once_key=f"reread:{standard.pk}:{revision.number}",
+        actor=editor,
+        standard=standard.title,
+        revision=revision.number,
     )
 
 
@@ -172,12 +207,25 @@ def standard_update(
 
 @transaction.atomic
 def standard_retire(*, standard: Standard, editor: User) -> Standard:
-    """Move a standard to the library's archive; it stays readable, marked as retired."""
+    """Move a standard to the library's archive; it stays readable, marked as retired.
+
+    Refused (StandardInPaths) while the standard is a step of a learning path: take it out of them first.
+    """
     standard = Standard.objects.select_for_update().get(pk=standard.pk)
+    paths = list(LearningPath.objects.filter(steps__standard=standard).distinct())
+    if paths:
+        raise StandardInPaths(paths)
     if standard.status != Standard.Status.RETIRED:
         standard.status = Standard.Status.RETIRED
         standard.retired_at = timezone.now()
         standard.save(update_fields=["status", "retired_at", "updated_at"])
+    return standard
+
+
+def standard_set_situation(*, standard: Standard, editor: User, situation: str) -> Standard:
+    """Write the standard's judgement case (empty removes it). Not a revision: the practice is unchanged."""
+    standard.situation = situation
+    Standard.objects.filter(pk=standard.pk).update(situation=situation, updated_at=timezone.now())
     return standard
 
 

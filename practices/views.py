@@ -4,12 +4,13 @@ from django.db.models.functions import Greatest, Log
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from practices import services
 from practices.access import get_standard_for_user, require_perm
 from practices.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
-from practices.models import Promotion, Standard
+from practices.models import LearningPath, Promotion, Standard
 from practices.search import search
 from stories.access import get_story_for_user
 from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Story
@@ -61,15 +62,23 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 
 def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    standard = get_standard_for_user(request, slug)
+    standard = get_standard_for_user(request, slug, with_reading=True)
     promotions = standard.promotions.select_related("story__author", "story__store", "curator")
+    revisions = list(standard.revisions.select_related("editor"))
+    read_before = standard.read_revision is not None and not standard.is_read
     context = {
         "standard": standard,
         "tags": list(standard.tags.all()),
         "promotions": list(promotions),
-        "revisions": list(standard.revisions.select_related("editor")),
+        "revisions": revisions,
+        # Read before a material change: what changed since the revision the person confirmed.
+        "changes": [revision for revision in revisions if revision.number > standard.read_revision]
+        if read_before
+        else [],
         "can_manage": request.user.has_perm("practices.manage_standards"),
     }
+    if context["can_manage"] and standard.path_count:
+        context["paths"] = list(LearningPath.objects.filter(steps__standard=standard).distinct())
     return render(request, "practices/standard.html", context)
 
 
@@ -123,7 +132,17 @@ def standard_publish(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def standard_retire(request: HttpRequest, slug: str) -> HttpResponse:
     standard = get_standard_for_user(request, slug, manage=True)
-    services.standard_retire(standard=standard, editor=request.user)
+    try:
+        services.standard_retire(standard=standard, editor=request.user)
+    except services.StandardInPaths as error:
+        titles = ", ".join(f"“{path.title}”" for path in error.paths)
+        message = ngettext(
+            "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
+            "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
+            len(error.paths),
+        )
+        messages.error(request, message % {"paths": titles})
+        return redirect(standard)
     messages.success(request, _("The standard is retired. It stays readable in the archive."))
     return redirect(standard)
 
