@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
@@ -783,3 +784,20 @@ class ProgressTableTests:
         with django_assert_num_queries(7):
             response = client.get(reverse("practices:path-progress-csv", args=[path.pk]))
         assert len(response.content.decode().splitlines()) == 2 * count + 2
+
+
+class DemoTests:
+    def test_the_demo_path_has_new_hires_lea_part_way_and_judgement_cases(self, client):
+        call_command("seed_demo")
+        call_command("seed_demo")  # safe to run again
+        path = LearningPath.objects.get(title="First weeks in store")
+        assert path.audience == new_hires()
+        assert 5 <= path.steps.count() <= 7
+        assert path.steps.exclude(standard__situation="").count() >= 2
+        lea = path.audience.user_set.get(username="lea")
+        [mine] = onboarding.learner_paths(lea)
+        assert 0 < len(mine.done) < len(mine.counted)
+        assert any(step.was_read and not step.is_read for step in mine.steps)  # read before a material revision
+        assert CaseAnswer.objects.filter(user=lea).count() == 1
+        client.force_login(lea)
+        assert client.get(ONBOARDING).status_code == 200
