@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,22 +168,34 @@ VOTE_MILESTONES = (5, 10, 25)
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
 
-def _recount(story_pk: int) -> Story:
-    """Recount a story's counters from the rows themselves and store them with its hot score.
+# Each action recounts only the counters it changes, from the rows themselves.
+# Called inside the transaction that changed those rows, after _lock, so that
+# concurrent writers on one story queue and every count is exact.
 
-    Called inside the transaction that changed those rows, after locking the story
-    row, so concurrent voters queue and every count is exact.
-    """
+
+def _recount_votes(story_pk: int) -> Story:
+    """Recount a story's votes and voting stores, and its hot score."""
     story = Story.objects.get(pk=story_pk)
-    story.vote_count = Vote.objects.filter(story_id=story_pk).count()
-    story.voter_store_count = (
-        Vote.objects.filter(story_id=story_pk, store__isnull=False).values("store").distinct().count()
-    )
-    story.tried_count = Tried.objects.filter(story_id=story_pk).count()
-    story.comment_count = Comment.objects.filter(story_id=story_pk, status=Comment.Status.PUBLISHED).count()
+    counts = Vote.objects.filter(story_id=story_pk).aggregate(votes=Count("pk"), stores=Count("store", distinct=True))
+    story.vote_count, story.voter_store_count = counts["votes"], counts["stores"]
     story.hot_score = story.compute_hot_score()
-    story.save(update_fields=["vote_count", "voter_store_count", "tried_count", "comment_count", "hot_score"])
+    story.save(update_fields=["vote_count", "voter_store_count", "hot_score"])
     return story
+
+
+def _recount_tries(story_pk: int) -> Story:
+    """Recount the stores that tried a story's idea, and its hot score."""
+    story = Story.objects.get(pk=story_pk)
+    story.tried_count = Tried.objects.filter(story_id=story_pk).count()
+    story.hot_score = story.compute_hot_score()
+    story.save(update_fields=["tried_count", "hot_score"])
+    return story
+
+
+def _recount_comments(story_pk: int) -> None:
+    """Recount a story's published comments (the hot score does not count them)."""
+    published = Comment.objects.filter(story_id=story_pk, status=Comment.Status.PUBLISHED).count()
+    Story.objects.filter(pk=story_pk).update(comment_count=published)
 
 
 def _lock(story: Story) -> None:
@@ -203,11 +216,11 @@ def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
     if voted is None:
         voted = not existing.exists()
     if voted:
-        _vote, created = Vote.objects.get_or_create(story=story, user=user, defaults={"store": user.store})
+        _vote, created = Vote.objects.get_or_create(story=story, user=user, defaults={"store_id": user.store_id})
     else:
         created = False
         existing.delete()
-    story = _recount(story.pk)
+    story = _recount_votes(story.pk)
     if created and story.vote_count in VOTE_MILESTONES:
         notify(
             recipient=story.author,
@@ -233,7 +246,7 @@ def tried_record(*, user: User, story: Story, outcome: str = "") -> Tried:
     if not created and outcome and outcome != tried.outcome:
         tried.outcome = outcome
         tried.save(update_fields=["outcome"])
-    story = _recount(story.pk)
+    story = _recount_tries(story.pk)
     if created and user.store_id != story.store_id:
         notify(
             recipient=story.author,
@@ -275,7 +288,7 @@ def comment_add(*, author: User, story: Story, body: str, parent: Comment | None
     comment = Comment.objects.create(
         story=story, author=author, parent=parent, body=body, body_html=render_comment(body)
     )
-    _recount(story.pk)
+    _recount_comments(story.pk)
     url = comment.get_absolute_url()
     told = {author.pk}
     if parent is not None and parent.author_id not in told:
@@ -308,7 +321,7 @@ def comment_set_status(*, comment: Comment, status: str) -> Comment:
     _lock(comment.story)
     comment.status = status
     comment.save(update_fields=["status"])
-    _recount(comment.story_id)
+    _recount_comments(comment.story_id)
     return comment
 
 

@@ -93,6 +93,35 @@ class VoteTests:
         assert other.pk
 
 
+class CounterTests:
+    def test_every_counter_matches_its_rows_after_each_kind_of_reaction(self, cast):
+        story = make_story(cast.camille)
+        services.vote_set(user=cast.hugo, story=story, voted=True)
+        services.vote_set(user=cast.lea, story=story, voted=True)
+        services.tried_record(user=cast.hugo, story=story)
+        first = services.comment_add(author=cast.hugo, story=story, body="One")
+        services.comment_add(author=cast.lea, story=story, body="Two")
+        services.comment_set_status(comment=first, status=Comment.Status.HIDDEN)
+        services.vote_set(user=cast.lea, story=story, voted=False)
+        story.refresh_from_db()
+        assert (story.vote_count, story.voter_store_count, story.tried_count, story.comment_count) == (1, 1, 1, 1)
+        assert story.hot_score == story.compute_hot_score()
+
+    def test_each_reaction_recounts_only_its_own_counter(self, cast):
+        story = make_story(cast.camille)
+        # Out of step on purpose: an action that recounted everything would put them right.
+        Story.objects.filter(pk=story.pk).update(vote_count=7, voter_store_count=7, tried_count=7, comment_count=7)
+        services.comment_add(author=cast.hugo, story=story, body="Hello")
+        story.refresh_from_db()
+        assert (story.vote_count, story.tried_count, story.comment_count) == (7, 7, 1)
+        services.vote_set(user=cast.hugo, story=story, voted=True)
+        story.refresh_from_db()
+        assert (story.vote_count, story.voter_store_count, story.tried_count, story.comment_count) == (1, 1, 7, 1)
+        services.tried_record(user=cast.hugo, story=story)
+        story.refresh_from_db()
+        assert (story.vote_count, story.tried_count, story.comment_count) == (1, 1, 1)
+
+
 class ConcurrentVoteTests:
     @pytest.mark.django_db(transaction=True)
     def test_twenty_people_voting_at_once_are_all_counted(self, cast):
