@@ -801,3 +801,48 @@ class DemoTests:
         assert CaseAnswer.objects.filter(user=lea).count() == 1
         client.force_login(lea)
         assert client.get(ONBOARDING).status_code == 200
+
+
+class EdgeTests:
+    def test_a_path_without_an_audience_counts_only_the_people_assigned(self, client, cast):
+        standard = publish(cast.julien)
+        path = onboarding.path_create(curator=cast.julien, title="Refresher", audience=None)
+        onboarding.path_step_add(path=path, standard=standard)
+        assert list(LearningPath.objects.for_person(cast.lea)) == []
+        onboarding.path_assign(path=path, person=cast.hugo, curator=cast.julien)
+        read(cast.hugo, standard)
+        client.force_login(cast.julien)
+        report = client.get(reverse("practices:path-progress", args=[path.pk])).context["progress"]
+        assert [(row.person.username, row.done, row.status) for row in report.people] == [("hugo", 1, "done")]
+        page = client.get(path.get_absolute_url()).content.decode()
+        assert "Only the people assigned below follow this path." in page
+
+    def test_an_empty_path_shows_no_progress_bar_and_no_error(self, client, cast):
+        path = make_path(cast.julien, [])
+        client.force_login(cast.lea)
+        page = client.get(ONBOARDING).content.decode()
+        assert "This path has no standard yet." in page and "<progress" not in page
+        client.force_login(cast.julien)
+        assert client.get(reverse("practices:path-progress", args=[path.pk])).status_code == 200
+        assert client.get(reverse("practices:path-progress-csv", args=[path.pk])).status_code == 200
+
+    def test_an_assignment_of_another_path_is_not_found(self, client, cast):
+        path, other = make_path(cast.julien, []), make_path(cast.julien, [], title="Other")
+        assignment = onboarding.path_assign(path=path, person=cast.camille, curator=cast.julien)
+        client.force_login(cast.julien)
+        assert client.post(reverse("practices:path-unassign", args=[other.pk, assignment.pk])).status_code == 404
+        assert PathAssignment.objects.filter(pk=assignment.pk).exists()
+
+    def test_an_unknown_path_is_not_found_for_a_curator(self, client, cast):
+        client.force_login(cast.julien)
+        assert client.get(reverse("practices:path", args=[999])).status_code == 404
+        assert client.get(reverse("practices:path-progress-csv", args=[999])).status_code == 404
+
+    def test_the_case_of_a_retired_standard_sends_to_the_standard(self, client, cast):
+        standard = publish(cast.julien)
+        practices_services.standard_set_situation(standard=standard, editor=cast.julien, situation="A moment.")
+        practices_services.standard_retire(standard=standard, editor=cast.julien)
+        client.force_login(cast.lea)
+        response = client.post(reverse("practices:case", args=[standard.slug]), {"text": "Something"})
+        assert response["Location"] == standard.get_absolute_url()
+        assert not CaseAnswer.objects.exists()
