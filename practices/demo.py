@@ -85,8 +85,7 @@ STANDARDS = [
         "- Un porte-parapluies près de la porte, avec des parapluies au nom du magasin.\n"
         "- On le prête sans caution ni fiche : le client le rapportera à sa prochaine visite.\n"
         "- Compter les parapluies chaque lundi et en racheter si besoin.",
-        "Les parapluies reviennent presque toujours, et avec eux des clients qui ont une bonne raison de "
-        "repasser.",
+        "Les parapluies reviennent presque toujours, et avec eux des clients qui ont une bonne raison de repasser.",
         ("pluie", "prêt"),
         200,
     ),

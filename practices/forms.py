@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
@@ -21,7 +22,9 @@ class StandardFieldsMixin:
         for name in ["title", "summary", "practice", "why"]:
             self.fields[name].validators.append(validate_no_control_characters)
         for name in ["practice", "why"]:
+            # Setting max_length after the field is built adds no validator: add it too.
             self.fields[name].max_length = TEXT_LIMIT
+            self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))
             self.fields[name].widget.attrs["maxlength"] = TEXT_LIMIT
         self.fields["title"].error_messages["required"] = _("Give the standard a title.")
         self.fields["summary"].error_messages["required"] = _("Sum the standard up in a sentence.")

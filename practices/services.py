@@ -152,7 +152,7 @@ def standard_create(
     _fill(standard, title=title, summary=summary, practice=practice, why=why, pillar=pillar, language=language)
     _save_with_tags(standard, tags)
     if publish:
-        standard_publish(standard=standard, editor=owner)
+        standard = standard_publish(standard=standard, editor=owner)
     return standard
 
 
@@ -263,7 +263,7 @@ def story_promote(
         standard = standard_create(owner=curator, **(new_standard or {}))
     promotion = Promotion.objects.create(story=story, standard=standard, curator=curator, note=note)
     if publish and standard.status == Standard.Status.DRAFT:
-        standard_publish(standard=standard, editor=curator)
+        promotion.standard = standard_publish(standard=standard, editor=curator)
     elif standard.status == Standard.Status.PUBLISHED:
         _notify_authors(standard=standard, curator=curator)
     return promotion

@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import User
+from practices import services as practices_services
+from practices.models import Standard
 from stories import services
 from stories.models import Pillar, Story
 from stories.photos import process_photo
@@ -28,6 +30,18 @@ def make_story(author: User, **kw) -> Story:
     fields.update(kw)
     fields["photos"] = [process_photo(upload) for upload in fields.get("photos", [])]
     return services.story_create(author=author, **fields)
+
+
+def make_standard(owner: User, **kw) -> Standard:
+    """A standard written by `owner`, published (revision 1) unless publish=False."""
+    fields = {
+        "title": "Lend an umbrella when it rains",
+        "summary": "Keep a few umbrellas by the door and lend them without formalities.",
+        "practice": "Keep umbrellas near the entrance; lend them with no deposit.",
+        "publish": True,
+    }
+    fields.update(kw)
+    return practices_services.standard_create(owner=owner, **fields)
 
 
 def jpeg_upload(name: str = "photo.jpg", size: tuple[int, int] = (640, 480), exif: bytes | None = None):
