@@ -6,10 +6,15 @@ when the page cannot be measured (no story to show, say). Non-GET pages are sent
 with a CSRF cookie and the matching X-CSRFToken header, so a POST such as
 `Page("vote", lambda f: f"/stories/{f['story_id']}/vote/", method="POST", body="",
 ok_statuses=(200, 302))` works as is.
+
+By default every request comes from camille; `as_voters=True` spreads them over
+the bench voters (bench/prepare.py --voters), one after the other. `verify` names
+a check in bench/checks.py run on the database after the load: a page whose
+writes left it inconsistent fails.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Facts = dict[str, Any]
@@ -30,6 +35,9 @@ class Page:
     # What the one check request before the load may answer (a 302 to the log-in
     # page is a failure for a page, not a fast response).
     ok_statuses: tuple[int, ...] = (200,)
+    headers: dict[str, str] = field(default_factory=dict)
+    as_voters: bool = False
+    verify: str | None = None
 
     def resolve_path(self, facts: Facts) -> str | None:
         return self.path(facts) if callable(self.path) else self.path
@@ -42,6 +50,10 @@ def story_path(facts: Facts) -> str | None:
     return f"/stories/{facts['story_id']}/" if facts.get("story_id") else None
 
 
+def vote_path(facts: Facts) -> str | None:
+    return f"/stories/{facts['story_id']}/vote/" if facts.get("story_id") else None
+
+
 PAGES: list[Page] = [
     # The ceiling comes first: every ratio is against it.
     Page(CEILING, "/bench/ceiling/"),
@@ -49,5 +61,16 @@ PAGES: list[Page] = [
     Page("story", story_path, target=0.50),
     # A French word misspelt by a letter and in the plural: full-text match plus the trigram word list.
     Page("library search", "/library/?q=parapluyes"),
+    # Many people voting on one story at once, as htmx sends it (each request toggles
+    # that person's vote); then the story's vote_count must equal its Vote rows.
+    Page(
+        "vote (many users)",
+        vote_path,
+        method="POST",
+        body="",
+        headers={"HX-Request": "true"},
+        as_voters=True,
+        verify="vote_count",
+    ),
     Page("healthz", "/healthz"),
 ]

@@ -53,6 +53,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per page (default 10)")
     parser.add_argument("--warmup", type=float, default=1, help="seconds of unmeasured load per page (default 1)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--voters", type=int, default=64, help="people voting at once on the vote page (default 64)")
     parser.add_argument("--port", type=int, default=8123, help="gunicorn's port (default 8123)")
     parser.add_argument("--skip-load", action="store_true", help="reuse the bench database as it is")
     parser.add_argument("--no-redis", action="store_true", help="run without REDIS_URL (local-memory cache)")
@@ -125,10 +126,10 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
         run([str(BIN / "python"), "bench/load_data.py", "--stories", str(args.stories)], env, "load")
 
 
-def prepare_facts(env: dict[str, str]) -> Facts:
-    step("sign camille in")
-    output = run([str(BIN / "python"), "bench/prepare.py", "--user", "camille"], env, "session", capture=True)
-    facts = json.loads(output.strip().splitlines()[-1])
+def prepare_facts(env: dict[str, str], voters: int) -> Facts:
+    step(f"sign camille and {voters} voters in")
+    command = [str(BIN / "python"), "bench/prepare.py", "--user", "camille", "--voters", str(voters)]
+    facts = json.loads(run(command, env, "sessions", capture=True).strip().splitlines()[-1])
     print(f"   published stories: {facts['published_stories']}, story picked: {facts['story_id']}")
     return facts
 
@@ -200,14 +201,23 @@ def check_request(url: str, method: str, body: str | None, headers: dict[str, st
         return None, str(error)
 
 
-def request_headers(page: Page, facts: Facts, csrf: str) -> dict[str, str]:
-    cookies = f"sessionid={facts['session_key']}; django_language=en"
-    headers = {"Cookie": cookies}
+def request_headers(page: Page, facts: Facts, csrf: str, session_key: str) -> dict[str, str]:
+    cookies = f"sessionid={session_key}; django_language=en"
+    headers = {"Cookie": cookies, **page.headers}
     if page.method != "GET":
-        headers = {"Cookie": f"{cookies}; csrftoken={csrf}", "X-CSRFToken": csrf}
+        headers |= {"Cookie": f"{cookies}; csrftoken={csrf}", "X-CSRFToken": csrf}
         if page.resolve_body(facts) is not None:
             headers["Content-Type"] = page.content_type
     return headers
+
+
+def verify(page: Page, facts: Facts, env: dict[str, str], row: Row) -> None:
+    """Run the page's check on the database; a failed check fails the page."""
+    public = {name: value for name, value in facts.items() if name not in {"session_key", "voter_sessions"}}
+    output = run([str(BIN / "python"), "bench/checks.py", page.verify, json.dumps(public)], env, "check", capture=True)
+    result = json.loads(output.strip().splitlines()[-1])
+    print(f"   {page.verify}: {result['message']}", flush=True)
+    (row.notes if result["ok"] else row.failures).append(f"{page.verify}: {result['message']}")
 
 
 def last_error(log: Path, since: int) -> str | None:
@@ -225,11 +235,12 @@ def last_error(log: Path, since: int) -> str | None:
 def measure(page: Page, facts: Facts, args: argparse.Namespace, base_url: str, csrf: str, log: Path) -> Row:
     path = page.resolve_path(facts)
     row = Row(name=page.name, method=page.method, path=path, target=page.target)
-    if path is None:
-        row.failures.append("no URL to measure (nothing to point it at: no published story?)")
+    sessions = facts["voter_sessions"] if page.as_voters else [facts["session_key"]]
+    if path is None or not sessions:
+        row.failures.append("no URL to measure (nothing to point it at: no published story? no voters?)")
         return row
     url, body = base_url + path, page.resolve_body(facts)
-    headers = request_headers(page, facts, csrf)
+    headers = request_headers(page, facts, csrf, sessions[0])
     log_size = log.stat().st_size if log.exists() else 0
     row.check_status, detail = check_request(url, page.method, body, headers)
     print(f"   check {page.method} {path}: {row.check_status} ({detail})", flush=True)
@@ -241,6 +252,11 @@ def measure(page: Page, facts: Facts, args: argparse.Namespace, base_url: str, c
     wrk_headers = {name: value for name, value in headers.items() if name != "Content-Type"}
     load = {"connections": args.connections, "threads": THREADS, "headers": wrk_headers, "method": page.method}
     load |= {"body": body, "content_type": page.content_type}
+    if page.as_voters:
+        # One person after another: the Lua script sets each request's Cookie.
+        del wrk_headers["Cookie"]
+        load["cookies"] = [request_headers(page, facts, csrf, key)["Cookie"] for key in sessions]
+        row.notes.append(f"{len(sessions)} people, one after the other")
     try:
         if args.warmup > 0:
             wrk.run(url, duration=args.warmup, **load)
@@ -289,7 +305,7 @@ def main() -> int:
     loadavg = None
     try:
         prepare_database(args, env)
-        facts = prepare_facts(env)
+        facts = prepare_facts(env, args.voters)
         server = start_gunicorn(env, args.port, log)
         try:
             wait_ready(server, base_url, log)
@@ -302,6 +318,11 @@ def main() -> int:
                 rows.append(measure(page, facts, args, base_url, csrf, log))
         finally:
             stop_gunicorn(server)
+        # Once the server has stopped, nothing is still being written: the checks see the end state.
+        for page, row in zip(PAGES, rows, strict=True):
+            if page.verify and row.requests_per_sec is not None:
+                step(f"check after {page.name}")
+                verify(page, facts, env, row)
     except BenchError as error:
         print(f"\nBENCH ERROR: {error}", file=sys.stderr)
         return 2
@@ -323,6 +344,7 @@ def main() -> int:
             "story_id": facts["story_id"],
             "duration_s": args.duration,
             "connections": args.connections,
+            "voters": args.voters,
             "threads": THREADS,
             "gunicorn_workers": WORKERS,
             "redis": redis,

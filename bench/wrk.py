@@ -54,13 +54,37 @@ def parse(output: str) -> WrkResult:
     )
 
 
-def lua_script(method: str, body: str | None, content_type: str) -> str:
+# Each wrk thread takes every `threads`-th cookie from its own offset, so that
+# consecutive requests, and the threads, come from different people.
+ROTATE_COOKIES = """
+local cookies = {%s}
+local threads = %d
+local started = 0
+function setup(thread)
+  thread:set("offset", started)
+  started = started + 1
+end
+local sent = 0
+function request()
+  wrk.headers["Cookie"] = cookies[((sent * threads + offset) %% #cookies) + 1]
+  sent = sent + 1
+  return wrk.format()
+end
+"""
+
+
+def lua_script(
+    method: str, body: str | None, content_type: str, cookies: list[str] | None = None, threads: int = 1
+) -> str:
     # json.dumps quotes a string the way Lua reads it (with ensure_ascii off).
     lines = [f"wrk.method = {json.dumps(method)}"]
     if body is not None:
         lines.append(f"wrk.body = {json.dumps(body, ensure_ascii=False)}")
         lines.append(f'wrk.headers["Content-Type"] = {json.dumps(content_type)}')
-    return "\n".join(lines) + "\n"
+    script = "\n".join(lines) + "\n"
+    if cookies:
+        script += ROTATE_COOKIES % (", ".join(json.dumps(cookie) for cookie in cookies), threads)
+    return script
 
 
 def run(
@@ -73,14 +97,16 @@ def run(
     method: str = "GET",
     body: str | None = None,
     content_type: str = "application/x-www-form-urlencoded",
+    cookies: list[str] | None = None,
 ) -> WrkResult:
+    """Load `url`; with `cookies`, each request takes the next Cookie header of the list (many people)."""
     command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
-        if method != "GET" or body is not None:
+        if method != "GET" or body is not None or cookies:
             script = Path(tmp) / "request.lua"
-            script.write_text(lua_script(method, body, content_type))
+            script.write_text(lua_script(method, body, content_type, cookies, threads))
             command += ["-s", str(script)]
         command.append(url)
         completed = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=False)  # noqa: S603
