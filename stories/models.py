@@ -65,6 +65,7 @@ def update_search_vectors(queryset: models.QuerySet) -> int:
     document = SearchVector("search_document", config="french") + SearchVector("search_document", config="english")
     return queryset.update(search_vector=document)
 
+
 HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 HOT_SECONDS_PER_TENFOLD = 45_000
 TRIED_WEIGHT = 3
