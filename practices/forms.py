@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
@@ -95,6 +96,16 @@ class StandardForm(StandardFieldsMixin, forms.ModelForm):
         if not self.is_revision:
             del self.fields["change_note"]
             del self.fields["material"]
+
+    def clean_review_at(self):
+        review_at = self.cleaned_data["review_at"]
+        unchanged = review_at == self.instance.review_at
+        if review_at and review_at < timezone.localdate() and not unchanged:
+            raise ValidationError(
+                _("Choose a review date from today on; to review it now, use “Confirm it still holds”."),
+                code="past",
+            )
+        return review_at
 
     def clean_change_note(self) -> str:
         note = " ".join(self.cleaned_data["change_note"].split())

@@ -342,3 +342,36 @@ class RefusalTests:
         for path in ["/library/", standard.get_absolute_url(), "/library/archive/", "/curation/"]:
             response = client.get(path)
             assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+class ReviewDateInputTests:
+    def test_it_refuses_a_review_date_in_the_past_with_a_message(self, client, cast):
+        client.force_login(cast.julien)
+        data = {
+            "title": "Greet every customer",
+            "summary": "Say hello.",
+            "practice": "Look up and smile.",
+            "language": "en",
+            "review_at": "2020-01-01",
+        }
+        response = client.post("/library/new/", data)
+        assert response.status_code == 200
+        assert "Choose a review date from today on" in response.content.decode()
+        assert not Standard.objects.filter(title="Greet every customer").exists()
+
+    def test_it_keeps_a_past_date_the_standard_already_has(self, client, cast):
+        client.force_login(cast.julien)
+        standard = make_standard(cast.julien, title="Old one", publish=True)
+        Standard.objects.filter(pk=standard.pk).update(review_at="2020-01-01")
+        data = {
+            "title": "Old one",
+            "summary": standard.summary,
+            "practice": standard.practice,
+            "language": "en",
+            "review_at": "2020-01-01",
+            "change_note": "Clearer wording",
+        }
+        response = client.post(f"/library/{standard.slug}/edit/", data)
+        assert response.status_code == 302
+        standard.refresh_from_db()
+        assert standard.revision == 2
