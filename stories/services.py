@@ -212,14 +212,18 @@ def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
     if story.author_id == user.pk:
         raise PermissionDenied(_("You cannot vote for your own story."))
     _lock(story)
-    existing = Vote.objects.filter(story=story, user=user)
+    mine = Vote.objects.filter(story=story, user=user)
     if voted is None:
-        voted = not existing.exists()
-    if voted:
+        # A toggle: withdraw the vote if there is one, else cast it. Every writer of this
+        # story's votes holds its lock, so nothing can come between the delete and the insert.
+        voted = created = mine.delete()[0] == 0
+        if created:
+            Vote.objects.create(story=story, user=user, store_id=user.store_id)
+    elif voted:
         _vote, created = Vote.objects.get_or_create(story=story, user=user, defaults={"store_id": user.store_id})
     else:
         created = False
-        existing.delete()
+        mine.delete()
     story = _recount_votes(story.pk)
     if created and story.vote_count in VOTE_MILESTONES:
         notify(

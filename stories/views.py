@@ -270,7 +270,7 @@ def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("stories.add_vote"):
         raise PermissionDenied
-    story = get_story_for_user(request, pk, react=True)
+    story = get_story_for_user(request, pk, react=True, byline=False)
     wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
     story = services.vote_set(user=request.user, story=story, voted=wanted)
     if is_htmx(request):

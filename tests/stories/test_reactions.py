@@ -124,7 +124,8 @@ class CounterTests:
 
 class ConcurrentVoteTests:
     @pytest.mark.django_db(transaction=True)
-    def test_twenty_people_voting_at_once_are_all_counted(self, cast):
+    @pytest.mark.parametrize("form", [{"voted": "1"}, {}], ids=["vote", "toggle"])
+    def test_twenty_people_voting_at_once_are_all_counted(self, cast, form):
         story = make_story(cast.camille)
         voters = [make_user(f"racer{i}", store=cast.lyon if i % 2 else cast.marais, role="Staff") for i in range(20)]
         clients = []
@@ -139,7 +140,7 @@ class ConcurrentVoteTests:
         def vote(client: Client) -> None:
             try:
                 barrier.wait()
-                statuses.append(client.post(vote_url(story), {"voted": "1"}).status_code)
+                statuses.append(client.post(vote_url(story), form).status_code)
             except Exception as error:
                 errors.append(error)
             finally:
