@@ -57,6 +57,8 @@ def vote_path(facts: Facts) -> str | None:
 PAGES: list[Page] = [
     # The ceiling comes first: every ratio is against it.
     Page(CEILING, "/bench/ceiling/"),
+    # An empty page in the site's chrome: what any page costs before its own content.
+    Page("empty page (chrome)", "/bench/chrome/"),
     Page("feed (hot)", "/stories/?sort=hot", target=0.50),
     Page("story", story_path, target=0.50),
     # A French word misspelt by a letter and in the plural: full-text match plus the trigram word list.

@@ -1,4 +1,5 @@
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def ceiling(request: HttpRequest) -> HttpResponse:
@@ -8,3 +9,12 @@ def ceiling(request: HttpRequest) -> HttpResponse:
     session and the user, which every real page pays for too.
     """
     return HttpResponse("ok", content_type="text/plain")
+
+
+def chrome(request: HttpRequest) -> HttpResponse:
+    """An empty page in the site's chrome (header, navigation, unread count, footer).
+
+    What every real page pays on top of the ceiling before showing anything: the
+    most a page can reach, for reading the other ratios.
+    """
+    return render(request, "base.html")
