@@ -20,6 +20,7 @@ NAVIGATION = [
     (_("Onboarding"), "practices:onboarding", None),
     (_("Curation"), "practices:curation", "practices.promote_story"),
     (_("Reports"), "stories:flags", "stories.moderate_story"),
+    (_("Dashboard"), "practices:dashboard", "practices.view_dashboard"),
 ]
 
 

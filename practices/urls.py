@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practices import onboarding_views, views
+from practices import dashboard_views, onboarding_views, views
 from practices.feeds import StandardsFeed
 
 app_name = "practices"
@@ -39,4 +39,6 @@ urlpatterns = [
     ),
     path("onboarding/paths/<int:pk>/progress/", onboarding_views.progress, name="path-progress"),
     path("onboarding/paths/<int:pk>/progress.csv", onboarding_views.progress_csv, name="path-progress-csv"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/export/<slug:table>.csv", dashboard_views.export, name="dashboard-export"),
 ]

@@ -112,10 +112,14 @@ class FeedTests:
     def test_pages_follow_without_counting(self, client, cast):
         make_stories(cast.camille, 21)
         client.force_login(cast.hugo)
-        first = client.get("/stories/?sort=new")
-        second = client.get("/stories/?sort=new&page=2")
+        first = client.get("/stories/?sort=new&kind=story")
+        second = client.get("/stories/?sort=new&kind=story&page=2")
         assert first.context["has_next"] and not second.context["has_next"]
         assert len(second.context["stories"]) == 1
+        # The links keep the filters.
+        assert 'rel="next" href="?sort=new&amp;kind=story&amp;page=2"' in first.content.decode()
+        assert 'rel="prev" href="?sort=new&amp;kind=story&amp;page=1"' in second.content.decode()
+        assert 'rel="prev"' not in first.content.decode() and 'rel="next"' not in second.content.decode()
 
     def test_htmx_gets_only_the_list(self, client, cast):
         make_story(cast.camille, title="Only the list")

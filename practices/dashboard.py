@@ -1,0 +1,482 @@
+"""The managers' dashboard: participation, how practices travel, pillar coverage, quiet stores and adoption.
+
+`build_report` reads everything the page and its CSV exports show in a fixed
+number of aggregate queries (GROUP BY store, region, pillar or day), whatever the
+number of stores and people; the rest is sums in Python over those few rows. It
+covers the whole network: choosing a region only orders and filters what is shown.
+
+Only what can be attributed to a store counts (head-office people belong to none).
+Stories and comments count when published; a person "took part" when they posted,
+voted, commented, said their store tried an idea or confirmed reading a standard.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Region, Store, User
+from practices.models import Acknowledgement, PathAssignment, PathStep, Promotion, Standard
+from stories.models import Comment, Pillar, Story, Tried, Vote
+
+PERIOD_DEFAULT = 28
+PERIOD_MAX = 365
+QUIET_DAYS = 30
+# Up to two months a day is one point of the line; beyond, a week.
+DAILY_UP_TO = 62
+
+
+# The period
+
+
+@dataclass(frozen=True)
+class Period:
+    """The last `days` days, today included; `note` says why the asked period was changed (empty: it was not)."""
+
+    days: int
+    note: str = ""
+
+    def start(self, today: date) -> date:
+        return today - timedelta(days=self.days - 1)
+
+    @property
+    def by_week(self) -> bool:
+        return self.days > DAILY_UP_TO
+
+
+def parse_period(raw: str | None) -> Period:
+    """The `?period=` parameter in days: 28 when absent, clamped to 1–365 with a note, never an error."""
+    text = (raw or "").strip()
+    if not text:
+        return Period(PERIOD_DEFAULT)
+    try:
+        days = int(text)
+    except ValueError:
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        note = _("“%(value)s” is not a number of days: the dashboard shows the last %(days)d days.")
+        return Period(PERIOD_DEFAULT, note % {"value": shown, "days": PERIOD_DEFAULT})
+    if days < 1:
+        return Period(1, _("A period is at least one day: the dashboard shows today only."))
+    if days > PERIOD_MAX:
+        note = _("A period is at most %(days)d days: the dashboard shows the last %(days)d days.")
+        return Period(PERIOD_MAX, note % {"days": PERIOD_MAX})
+    return Period(days)
+
+
+# What the report holds
+
+
+@dataclass
+class Participation:
+    """What people of a store (or of several, summed) did in the period."""
+
+    stories: int = 0
+    attentions: int = 0
+    guestbook: int = 0
+    votes: int = 0
+    comments: int = 0
+    tries: int = 0
+    acknowledgements: int = 0
+    staff: int = 0
+    active: int = 0
+    # How practices travel: its stories tried by other stores (and by stores of other regions),
+    # and other stores' stories it tried.
+    travelled: int = 0
+    travelled_far: int = 0
+    adopted: int = 0
+
+    @property
+    def contributions(self) -> int:
+        return (
+            self.stories
+            + self.attentions
+            + self.guestbook
+            + self.votes
+            + self.comments
+            + self.tries
+            + self.acknowledgements
+        )
+
+    @property
+    def share(self) -> int | None:
+        """The share of the staff who took part, in percent (None without staff)."""
+        return round(100 * self.active / self.staff) if self.staff else None
+
+    def add(self, other: "Participation") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Adoption:
+    """Learning paths today: people following one, and how far they read."""
+
+    people: int = 0
+    finished: int = 0
+    not_started: int = 0
+    read: int = 0
+    required: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.read / self.required) if self.required else None
+
+    def add(self, other: "Adoption") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class StoreRow:
+    store: Store
+    participation: Participation
+    adoption: Adoption
+    # Nothing from the store in the last QUIET_DAYS days.
+    quiet: bool
+
+
+@dataclass
+class RegionRow:
+    region: Region | None  # None: the whole network
+    stores: list[StoreRow] = field(default_factory=list)
+    participation: Participation = field(default_factory=Participation)
+    adoption: Adoption = field(default_factory=Adoption)
+    promotions: int = 0
+    standards: int = 0
+
+    @property
+    def pk(self) -> int | None:
+        return self.region.pk if self.region else None
+
+
+@dataclass
+class Timeline:
+    """Stories, petites attentions and guestbook entries per day (or per week) and region."""
+
+    buckets: list[date]
+    by_week: bool
+    counts: dict[int, list[int]]  # region pk → one count per bucket
+
+    def series(self, region_pk: int | None) -> list[int]:
+        """One region's counts, or the network's (None)."""
+        if region_pk is not None:
+            return self.counts.get(region_pk, [0] * len(self.buckets))
+        return [sum(values) for values in zip(*self.counts.values(), strict=True)] or [0] * len(self.buckets)
+
+
+@dataclass
+class Coverage:
+    """Stories per pillar and region; a gap is a pillar with less than half a fair share of the region's stories."""
+
+    pillars: list[Pillar]
+    counts: dict[tuple[int, int | None], int]  # (region pk, pillar pk or None) → stories
+
+    def count(self, region_pk: int, pillar_pk: int | None) -> int:
+        return self.counts.get((region_pk, pillar_pk), 0)
+
+    def total(self, region_pk: int) -> int:
+        return sum(self.count(region_pk, pillar.pk) for pillar in self.pillars)
+
+    def is_gap(self, region_pk: int, pillar_pk: int) -> bool:
+        count = self.count(region_pk, pillar_pk)
+        return count == 0 or 2 * count * len(self.pillars) < self.total(region_pk)
+
+
+@dataclass
+class Report:
+    period: Period
+    start: date
+    end: date
+    stores: list[StoreRow]
+    regions: list[RegionRow]
+    network: RegionRow
+    timeline: Timeline
+    coverage: Coverage
+
+    def region(self, pk: int | None) -> RegionRow:
+        return next((row for row in self.regions if row.pk == pk), self.network)
+
+    def region_of_store(self, store_pk: int | None) -> Region | None:
+        return next((row.store.region for row in self.stores if row.store.pk == store_pk), None)
+
+    @property
+    def quiet_stores(self) -> list[StoreRow]:
+        return [row for row in self.stores if row.quiet]
+
+
+# The queries
+
+
+def period_bounds(period: Period) -> tuple[date, date, datetime]:
+    """The first and last days of the period, and the moment it starts (midnight, local time)."""
+    today = timezone.localdate()
+    start = period.start(today)
+    return start, today, timezone.make_aware(datetime.combine(start, time.min))
+
+
+def stores_with_recent_activity(recent: datetime) -> QuerySet:
+    """Every store with its region, and whether anything came from it since `recent`."""
+    contributed = (
+        Q(pk__in=Story.objects.published().filter(published_at__gte=recent, store__isnull=False).values("store_id"))
+        | Q(pk__in=Vote.objects.filter(created_at__gte=recent, store__isnull=False).values("store_id"))
+        | Q(
+            pk__in=Comment.objects.filter(
+                status=Comment.Status.PUBLISHED, created_at__gte=recent, author__store__isnull=False
+            ).values("author__store_id")
+        )
+        | Q(pk__in=Tried.objects.filter(created_at__gte=recent).values("store_id"))
+        | Q(
+            pk__in=Acknowledgement.objects.filter(acknowledged_at__gte=recent, user__store__isnull=False).values(
+                "user__store_id"
+            )
+        )
+    )
+    return Store.objects.select_related("region").annotate(
+        contributed=ExpressionWrapper(contributed, output_field=BooleanField())
+    )
+
+
+def people_by_store(since: datetime) -> dict[int, tuple[int, int]]:
+    """Per store: its active people, and how many of them took part since `since`."""
+    took_part = (
+        Q(pk__in=Story.objects.published().filter(published_at__gte=since).values("author_id"))
+        | Q(pk__in=Vote.objects.filter(created_at__gte=since).values("user_id"))
+        | Q(pk__in=Comment.objects.filter(status=Comment.Status.PUBLISHED, created_at__gte=since).values("author_id"))
+        | Q(pk__in=Tried.objects.filter(created_at__gte=since).values("user_id"))
+        | Q(pk__in=Acknowledgement.objects.filter(acknowledged_at__gte=since).values("user_id"))
+    )
+    rows = (
+        User.objects.filter(is_active=True, store__isnull=False)
+        .values("store_id")
+        .annotate(staff=Count("pk"), active=Count("pk", filter=took_part))
+        .order_by()
+    )
+    return {row["store_id"]: (row["staff"], row["active"]) for row in rows}
+
+
+def stories_in(since: datetime) -> QuerySet:
+    """Published stories of every kind posted in a store since `since`."""
+    return Story.objects.published().filter(published_at__gte=since, store__isnull=False)
+
+
+def count_by(queryset: QuerySet, key: str) -> dict:
+    """One GROUP BY: {value of `key`: number of rows}."""
+    rows = queryset.values(key).annotate(n=Count("pk")).order_by()
+    return {row[key]: row["n"] for row in rows}
+
+
+def travel_by_store(since: datetime) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """Tries since `since` of a store's stories by other stores, both ways.
+
+    Returns, per store, (its stories tried by other stores, by stores of another
+    region), and per store, the other stores' stories it tried.
+    """
+    elsewhere = Tried.objects.filter(created_at__gte=since).exclude(store=F("story__store"))
+    out = (
+        elsewhere.filter(story__store__isnull=False)
+        .values("story__store_id")
+        .annotate(
+            stories=Count("story", distinct=True),
+            far=Count("story", distinct=True, filter=~Q(store__region=F("story__store__region"))),
+        )
+        .order_by()
+    )
+    travelled = {row["story__store_id"]: (row["stories"], row["far"]) for row in out}
+    return travelled, count_by(elsewhere, "store_id")
+
+
+def promotions_by_region(since: datetime) -> tuple[dict[int, tuple[int, int]], tuple[int, int]]:
+    """Stories promoted since `since` and the distinct standards they went to: per region, and for the network.
+
+    One row per (region, standard) promoted into in the period: a handful a week.
+    """
+    rows = (
+        Promotion.objects.filter(created_at__gte=since, story__store__isnull=False)
+        .values("story__store__region_id", "standard_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    regions: dict[int, tuple[int, int]] = {}
+    standards = set()
+    for row in rows:
+        stories, count = regions.get(row["story__store__region_id"], (0, 0))
+        regions[row["story__store__region_id"]] = (stories + row["n"], count + 1)
+        standards.add(row["standard_id"])
+    return regions, (sum(stories for stories, _count in regions.values()), len(standards))
+
+
+def subquery_count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (no GROUP BY)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    return Subquery(counted.values("n"), output_field=IntegerField())
+
+
+def adoption_by_store() -> dict[int, Adoption]:
+    """Learning paths today, per store, in one query grouped by store.
+
+    For each active person in a store: the steps of the paths they follow (their
+    group is the audience, or a curator assigned them) whose standard is published,
+    and how many of those they read (an acknowledgement at or after the standard's
+    last material revision), as two correlated counts; then sums per store.
+    """
+    person = OuterRef(OuterRef("pk"))
+    in_audience = User.groups.through.objects.filter(user_id=person, group_id=OuterRef("path__audience_id"))
+    assigned = PathAssignment.objects.filter(user_id=person, path_id=OuterRef("path_id"))
+    steps = PathStep.objects.filter(standard__status=Standard.Status.PUBLISHED).filter(
+        Exists(in_audience) | Exists(assigned)
+    )
+    read = Acknowledgement.objects.filter(
+        user_id=person, standard_id=OuterRef("standard_id"), revision__gte=OuterRef("standard__material_revision")
+    )
+    rows = (
+        User.objects.filter(is_active=True, store__isnull=False)
+        .annotate(required=subquery_count(steps), done=subquery_count(steps.filter(Exists(read))))
+        .filter(required__gt=0)
+        .values("store_id")
+        .annotate(
+            people=Count("pk"),
+            finished=Count("pk", filter=Q(done__gte=F("required"))),
+            not_started=Count("pk", filter=Q(done=0)),
+            read=Sum("done"),
+            total=Sum("required"),
+        )
+        .order_by()
+    )
+    return {
+        row["store_id"]: Adoption(
+            people=row["people"],
+            finished=row["finished"],
+            not_started=row["not_started"],
+            read=row["read"],
+            required=row["total"],
+        )
+        for row in rows
+    }
+
+
+def timeline(since: datetime, start: date, end: date, by_week: bool) -> Timeline:
+    """Stories per region and day (or week, starting on Monday), zeros included."""
+    if by_week:
+        bucket = TruncWeek("published_at", output_field=DateField())
+        first = start - timedelta(days=start.weekday())
+        buckets = [first + timedelta(weeks=n) for n in range((end - first).days // 7 + 1)]
+    else:
+        bucket = TruncDate("published_at")
+        buckets = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    rows = (
+        stories_in(since)
+        .annotate(bucket=bucket)
+        .values("store__region_id", "bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    position = {day: index for index, day in enumerate(buckets)}
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        day = row["bucket"].date() if isinstance(row["bucket"], datetime) else row["bucket"]
+        if day in position:
+            counts.setdefault(row["store__region_id"], [0] * len(buckets))[position[day]] += row["n"]
+    return Timeline(buckets=buckets, by_week=by_week, counts=counts)
+
+
+def coverage(since: datetime) -> Coverage:
+    """Stories per region and pillar (two queries: the pillars, the counts)."""
+    pillars = list(Pillar.objects.all())
+    rows = stories_in(since).values("store__region_id", "pillar_id").annotate(n=Count("pk")).order_by()
+    return Coverage(pillars=pillars, counts={(row["store__region_id"], row["pillar_id"]): row["n"] for row in rows})
+
+
+def build_report(period: Period) -> Report:
+    """Everything the dashboard shows, for the whole network, in thirteen queries whatever its size."""
+    start, end, since = period_bounds(period)
+    recent = timezone.now() - timedelta(days=QUIET_DAYS)
+    stores = list(stores_with_recent_activity(recent))
+    people = people_by_store(since)
+    kinds = defaultdict(int)
+    for row in stories_in(since).values("store_id", "kind").annotate(n=Count("pk")).order_by():
+        kinds[row["store_id"], row["kind"]] = row["n"]
+    votes = count_by(Vote.objects.filter(created_at__gte=since, store__isnull=False), "store_id")
+    comments = count_by(
+        Comment.objects.filter(status=Comment.Status.PUBLISHED, created_at__gte=since, author__store__isnull=False),
+        "author__store_id",
+    )
+    tries = count_by(Tried.objects.filter(created_at__gte=since), "store_id")
+    readings = count_by(
+        Acknowledgement.objects.filter(acknowledged_at__gte=since, user__store__isnull=False), "user__store_id"
+    )
+    travelled, adopted = travel_by_store(since)
+    adoption = adoption_by_store()
+
+    rows = []
+    for store in stores:
+        staff, active = people.get(store.pk, (0, 0))
+        travel, far = travelled.get(store.pk, (0, 0))
+        participation = Participation(
+            stories=kinds[store.pk, Story.Kind.STORY],
+            attentions=kinds[store.pk, Story.Kind.ATTENTION],
+            guestbook=kinds[store.pk, Story.Kind.GUESTBOOK],
+            votes=votes.get(store.pk, 0),
+            comments=comments.get(store.pk, 0),
+            tries=tries.get(store.pk, 0),
+            acknowledgements=readings.get(store.pk, 0),
+            staff=staff,
+            active=active,
+            travelled=travel,
+            travelled_far=far,
+            adopted=adopted.get(store.pk, 0),
+        )
+        rows.append(
+            StoreRow(
+                store=store,
+                participation=participation,
+                adoption=adoption.get(store.pk, Adoption()),
+                quiet=not store.contributed,
+            )
+        )
+    regions, network = group_by_region(rows, promotions_by_region(since))
+    return Report(
+        period=period,
+        start=start,
+        end=end,
+        stores=rows,
+        regions=regions,
+        network=network,
+        timeline=timeline(since, start, end, period.by_week),
+        coverage=coverage(since),
+    )
+
+
+def group_by_region(
+    rows: list[StoreRow], promotions: tuple[dict[int, tuple[int, int]], tuple[int, int]]
+) -> tuple[list[RegionRow], RegionRow]:
+    """Regions (by name) with their stores and sums, and the network's sums."""
+    by_region, (network_promotions, network_standards) = promotions
+    regions: dict[int, RegionRow] = {}
+    network = RegionRow(region=None, promotions=network_promotions, standards=network_standards)
+    for row in rows:
+        region = regions.setdefault(row.store.region_id, RegionRow(region=row.store.region))
+        for total in (region, network):
+            total.stores.append(row)
+            total.participation.add(row.participation)
+            total.adoption.add(row.adoption)
+    for region in regions.values():
+        region.promotions, region.standards = by_region.get(region.pk, (0, 0))
+    return sorted(regions.values(), key=lambda region: region.region.name), network

@@ -1,0 +1,440 @@
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import Region, Store
+from practices import charts, dashboard, onboarding
+from practices import services as practices_services
+from practices.dashboard_tables import TABLES
+from stories import services
+from stories.models import Story
+from tests.conftest import make_user
+from tests.factories import make_pillar, make_standard, make_story
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/dashboard/"
+
+
+def export_url(table: str) -> str:
+    return reverse("practices:dashboard-export", args=[table])
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def days_ago(story: Story, days: int) -> Story:
+    when = timezone.now() - timedelta(days=days)
+    Story.objects.filter(pk=story.pk).update(published_at=when, created_at=when)
+    return story
+
+
+def read(user, standard) -> None:
+    standard.refresh_from_db()
+    onboarding.standard_acknowledge(user=user, standard=standard, revision=standard.revision)
+
+
+@pytest.fixture
+def network(cast):
+    """A small network with known numbers, as of today (the default period is the last 28 days).
+
+    Île-de-France: Paris Opéra (camille), Paris Marais (lea), Versailles (theo, who last posted 40 days ago).
+    Auvergne-Rhône-Alpes: Lyon Bellecour (hugo, julien), Annecy (zoe, who never did anything).
+    """
+    ara = cast.lyon.region
+    versailles = Store.objects.create(name="Versailles Parly", slug="versailles", region=cast.paris.region, city="V")
+    annecy = Store.objects.create(name="Annecy Vieille Ville", slug="annecy", region=ara, city="Annecy")
+    theo = make_user("theo", store=versailles, role=roles.STAFF)
+    make_user("zoe", store=annecy, role=roles.STAFF)
+    make_user("gone", store=annecy, role=roles.STAFF, is_active=False)  # not staff any more
+    take_charge = make_pillar()
+    positive = make_pillar(slug="be-positive", name="Be positive", name_fr="Soyez positif", order=1)
+
+    story = make_story(cast.camille, title="A refund", pillar=take_charge)
+    days_ago(make_story(cast.camille, kind="attention", title="A coffee", pillar=positive), 10)
+    make_story(cast.hugo, kind="attention", title="A chair", pillar=take_charge)
+    make_story(cast.julien, kind="guestbook", title="Thank you, Lyon")
+    days_ago(make_story(theo, title="An old one", pillar=positive), 40)
+    hidden = make_story(cast.camille, title="Hidden")
+    services.story_set_status(story=hidden, status=Story.Status.HIDDEN)
+    make_story(cast.admin, title="From head office")  # no store: not counted
+    services.vote_set(user=cast.hugo, story=story)
+    services.tried_record(user=cast.hugo, story=story)
+    services.comment_add(author=cast.hugo, story=story, body="We did it too.")
+    own = make_story(cast.hugo, title="Tried at home")
+    services.tried_record(user=cast.julien, story=own)  # a store trying its own idea: not travelling
+
+    one, two = make_standard(cast.julien, title="One"), make_standard(cast.julien, title="Two")
+    practices_services.story_promote(story=story, curator=cast.julien, standard=one)
+    new_hires = Group.objects.get(name=roles.NEW_HIRES)
+    path = onboarding.path_create(curator=cast.julien, title="First weeks", audience=new_hires)
+    onboarding.path_step_add(path=path, standard=one)
+    onboarding.path_step_add(path=path, standard=two)
+    onboarding.path_assign(path=path, person=cast.camille, curator=cast.julien)
+    onboarding.path_assign(path=path, person=cast.hugo, curator=cast.julien)
+    read(cast.lea, one)
+    read(cast.hugo, one)
+    read(cast.hugo, two)
+    return cast
+
+
+def store_row(report, name: str):
+    return next(row for row in report.stores if row.store.name == name)
+
+
+class NumbersTests:
+    def test_participation_by_store_on_a_known_network(self, network):
+        report = dashboard.build_report(dashboard.parse_period(None))
+        paris = store_row(report, "Paris Opéra").participation
+        assert (paris.stories, paris.attentions, paris.guestbook, paris.votes, paris.comments) == (1, 1, 0, 0, 0)
+        assert (paris.tries, paris.acknowledgements, paris.staff, paris.active, paris.share) == (0, 0, 1, 1, 100)
+        lyon = store_row(report, "Lyon Bellecour").participation
+        # hugo's attention and "Tried at home", julien's guestbook entry; hugo's vote and comment; two tries
+        assert (lyon.stories, lyon.attentions, lyon.guestbook, lyon.votes, lyon.comments) == (1, 1, 1, 1, 1)
+        assert (lyon.tries, lyon.acknowledgements, lyon.staff, lyon.active, lyon.share) == (2, 2, 2, 2, 100)
+        marais = store_row(report, "Paris Marais").participation
+        assert (marais.contributions, marais.acknowledgements, marais.staff, marais.active) == (1, 1, 1, 1)
+        versailles = store_row(report, "Versailles Parly").participation
+        assert (versailles.contributions, versailles.staff, versailles.active, versailles.share) == (0, 1, 0, 0)
+
+    def test_a_store_with_no_activity_counts_zero_and_is_quiet(self, network):
+        report = dashboard.build_report(dashboard.parse_period(None))
+        annecy = store_row(report, "Annecy Vieille Ville")
+        assert annecy.participation.contributions == 0
+        assert (annecy.participation.staff, annecy.participation.active, annecy.participation.share) == (1, 0, 0)
+        assert annecy.adoption.people == 0 and annecy.adoption.percent is None
+        # Versailles posted 40 days ago: quiet too, whatever the period.
+        assert [row.store.name for row in report.quiet_stores] == ["Annecy Vieille Ville", "Versailles Parly"]
+        longer = dashboard.build_report(dashboard.Period(365))
+        assert [row.store.name for row in longer.quiet_stores] == ["Annecy Vieille Ville", "Versailles Parly"]
+
+    def test_regions_and_network_sum_their_stores(self, network):
+        report = dashboard.build_report(dashboard.parse_period(None))
+        ara, idf = report.regions  # by name
+        assert (ara.region.name, len(ara.stores), ara.participation.staff, ara.participation.active) == (
+            "Auvergne-Rhône-Alpes",
+            2,
+            3,
+            2,
+        )
+        assert ara.participation.share == 67
+        assert (idf.participation.staff, idf.participation.active, idf.participation.share) == (3, 2, 67)
+        assert report.network.participation.contributions == 12
+        assert report.network.participation.staff == 6
+
+    def test_a_longer_period_counts_older_contributions(self, network):
+        report = dashboard.build_report(dashboard.Period(90))
+        versailles = store_row(report, "Versailles Parly").participation
+        assert (versailles.stories, versailles.active) == (1, 1)
+        assert report.timeline.by_week
+
+    def test_how_practices_travel(self, network):
+        report = dashboard.build_report(dashboard.parse_period(None))
+        paris, lyon = store_row(report, "Paris Opéra"), store_row(report, "Lyon Bellecour")
+        assert (paris.participation.travelled, paris.participation.travelled_far) == (1, 1)
+        assert (lyon.participation.travelled, lyon.participation.adopted) == (0, 1)  # its own idea does not count
+        ara, idf = report.regions
+        assert (idf.promotions, idf.standards, ara.promotions) == (1, 1, 0)
+        assert (report.network.promotions, report.network.standards) == (1, 1)
+
+    def test_pillar_coverage_and_its_gaps(self, network):
+        coverage = dashboard.build_report(dashboard.parse_period(None)).coverage
+        ara, idf = network.lyon.region, network.paris.region
+        assert [pillar.slug for pillar in coverage.pillars] == ["be-positive", "take-charge"]
+        positive, take_charge = coverage.pillars
+        assert (coverage.count(idf.pk, positive.pk), coverage.count(idf.pk, take_charge.pk)) == (1, 1)
+        assert (coverage.count(ara.pk, positive.pk), coverage.count(ara.pk, take_charge.pk)) == (0, 1)
+        assert coverage.count(ara.pk, None) == 2  # the guestbook entry and "Tried at home" have no pillar
+        assert coverage.is_gap(ara.pk, positive.pk) and not coverage.is_gap(ara.pk, take_charge.pk)
+        assert not coverage.is_gap(idf.pk, positive.pk) and not coverage.is_gap(idf.pk, take_charge.pk)
+
+    def test_the_line_counts_stories_per_day(self, network):
+        report = dashboard.build_report(dashboard.parse_period(None))
+        timeline = report.timeline
+        assert len(timeline.buckets) == 28 and timeline.buckets[-1] == timezone.localdate()
+        idf = timeline.series(network.paris.region_id)
+        assert idf[-1] == 1 and idf[-11] == 1 and sum(idf) == 2
+        assert timeline.series(None)[-1] == 4  # with Lyon's three
+
+    def test_adoption_by_store_today(self, network):
+        report = dashboard.build_report(dashboard.parse_period(None))
+        marais = store_row(report, "Paris Marais").adoption  # lea, a new hire: 1 of 2
+        assert (marais.people, marais.finished, marais.not_started, marais.percent) == (1, 0, 0, 50)
+        paris = store_row(report, "Paris Opéra").adoption  # camille, assigned, nothing read
+        assert (paris.people, paris.finished, paris.not_started, paris.percent) == (1, 0, 1, 0)
+        lyon = store_row(report, "Lyon Bellecour").adoption  # hugo, assigned, both read; julien on no path
+        assert (lyon.people, lyon.finished, lyon.not_started, lyon.percent) == (1, 1, 0, 100)
+        assert report.network.adoption.percent == 50  # 3 of 6
+
+    def test_a_material_revision_lowers_adoption(self, network):
+        one = network.lea.acknowledgements.get().standard
+        one.refresh_from_db()
+        practices_services.standard_update(
+            standard=one,
+            editor=network.julien,
+            title=one.title,
+            summary=one.summary,
+            practice=one.practice + " Changed.",
+            why=one.why,
+            pillar=None,
+            tags=[],
+            change_note="Changed",
+            material=True,
+        )
+        report = dashboard.build_report(dashboard.parse_period(None))
+        assert store_row(report, "Paris Marais").adoption.percent == 0
+        assert store_row(report, "Lyon Bellecour").adoption.percent == 50
+
+
+class PeriodTests:
+    @pytest.mark.parametrize(
+        ("raw", "days", "noted"),
+        [
+            (None, 28, False),
+            ("", 28, False),
+            ("7", 7, False),
+            (" 90 ", 90, False),
+            ("365", 365, False),
+            ("abc", 28, True),
+            ("7.5", 28, True),
+            ("0", 1, True),
+            ("-5", 1, True),
+            ("366", 365, True),
+            ("99999999999999999999999999", 365, True),
+        ],
+    )
+    def test_the_period_is_clamped_with_a_note(self, raw, days, noted):
+        period = dashboard.parse_period(raw)
+        assert period.days == days
+        assert bool(period.note) == noted
+
+    @pytest.mark.parametrize(
+        ("raw", "message"),
+        [
+            ("abc", "“abc” is not a number of days: the dashboard shows the last 28 days."),
+            ("-3", "A period is at least one day: the dashboard shows today only."),
+            ("5000", "A period is at most 365 days: the dashboard shows the last 365 days."),
+        ],
+    )
+    def test_a_bad_period_shows_a_note_and_never_a_500(self, client, network, raw, message):
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD, {"period": raw})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert csv_rows(client.get(export_url("stores"), {"period": raw}))[0][0] == "Store"
+
+    def test_the_note_is_escaped(self, client, network):
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD, {"period": "<script>x</script>"})
+        assert "<script>x" not in response.content.decode()
+
+
+class RegionTests:
+    def test_a_regional_manager_sees_his_region_first(self, client, network):
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD)
+        assert response.context["scope"].region == network.lyon.region
+        stores = response.context["tables"]["stores"]
+        assert [group.label for group in stores.groups] == ["Auvergne-Rhône-Alpes", "Rest of the network"]
+        assert [row[0] for row in stores.groups[0].rows] == ["Annecy Vieille Ville", "Lyon Bellecour"]
+        assert [row[0] for row in stores.groups[1].rows] == ["Paris Marais", "Paris Opéra", "Versailles Parly"]
+        assert [row[0] for row in response.context["tables"]["regions"].all_rows] == [
+            "Auvergne-Rhône-Alpes",
+            "Île-de-France",
+            "Network",
+        ]
+
+    def test_region_switches_to_another_region_or_the_network(self, client, network):
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD, {"region": "ile-de-france"})
+        assert response.context["scope"].region == network.paris.region
+        assert response.context["tables"]["regions"].all_rows[0][0] == "Île-de-France"
+        response = client.get(DASHBOARD, {"region": "all"})
+        assert response.context["scope"].region is None
+        assert len(response.context["tables"]["stores"].groups) == 1
+
+    def test_an_unknown_region_falls_back_with_a_note(self, client, network):
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD, {"region": "atlantis"})
+        assert response.status_code == 200
+        assert response.context["scope"].region == network.lyon.region
+        assert "There is no region “atlantis”" in response.content.decode()
+
+    def test_a_head_office_curator_sees_the_network(self, client, network):
+        boss = make_user("boss", store=None, role=roles.CURATORS)
+        client.force_login(boss)
+        assert client.get(DASHBOARD).context["scope"].region is None
+
+
+class PageTests:
+    def test_three_charts_each_with_a_text_alternative_and_a_table(self, client, network):
+        client.force_login(network.julien)
+        page = client.get(DASHBOARD).content.decode()
+        assert page.count('role="img"') == 3
+        for chart in ("chart-timeline", "chart-stores", "chart-pillars"):
+            assert f'aria-labelledby="{chart}-title" aria-describedby="{chart}-desc"' in page
+        assert "Gaps: Be positive in Auvergne-Rhône-Alpes (0)." in page
+        assert "Lyon Bellecour: 100%; Annecy Vieille Ville: 0%" not in page  # bars follow the table's order
+        assert "Annecy Vieille Ville: 0%; Lyon Bellecour: 100%" in page
+        for table in TABLES:
+            assert f'<caption id="{table}-caption">' in page
+            assert f'href="{export_url(table)}?period=28&amp;region=auvergne-rhone-alpes"' in page
+
+    def test_chart_coordinates_stay_numbers_in_french(self, client, network):
+        client.force_login(network.julien)
+        page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        points = re.findall(r'<polyline class="[^"]+" points="([^"]+)"', page)
+        assert len(points) == 2
+        assert all(re.fullmatch(r"(\d+\.\d,\d+\.\d ?)+", line) for line in points)
+        assert re.search(r'<rect class="bar" x="150" y="\d+\.\d" width="\d+\.\d"', page)
+
+    def test_the_dashboard_link_is_for_curators(self, client, network):
+        client.force_login(network.julien)
+        assert 'href="/dashboard/"' in client.get("/library/").content.decode()
+        client.force_login(network.camille)
+        assert 'href="/dashboard/"' not in client.get("/library/").content.decode()
+
+    def test_an_empty_network_shows_the_page(self, client, cast):
+        client.force_login(cast.julien)
+        response = client.get(DASHBOARD, {"period": "365"})
+        assert response.status_code == 200
+        assert "No quiet store" not in response.content.decode()  # nobody contributed: all three are quiet
+
+
+class RefusalTests:
+    @pytest.mark.parametrize("who", ["camille", "lea"])
+    def test_staff_and_new_hires_get_403_on_the_page_and_every_csv(self, client, cast, who):
+        client.force_login(getattr(cast, who))
+        assert client.get(DASHBOARD).status_code == 403
+        for table in [*TABLES, "nothing"]:
+            assert client.get(export_url(table)).status_code == 403, table
+
+    def test_anonymous_people_are_sent_to_log_in(self, client, cast):
+        for url in (DASHBOARD, export_url("stores")):
+            response = client.get(url)
+            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+    def test_an_unknown_table_is_not_found(self, client, cast):
+        client.force_login(cast.julien)
+        assert client.get(export_url("secrets")).status_code == 404
+
+    def test_an_administrator_sees_it(self, client, cast):
+        client.force_login(cast.admin)
+        assert client.get(DASHBOARD).status_code == 200
+
+
+class ExportTests:
+    def test_the_stores_csv(self, client, network):
+        client.force_login(network.julien)
+        response = client.get(export_url("stores"), {"period": "28", "region": "ile-de-france"})
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith('attachment; filename="dashboard-stores-ile-de-france-28d-')
+        rows = csv_rows(response)
+        assert rows[0] == [
+            "Store", "Region", "Staff", "Took part", "Share of staff who took part (%)", "Stories",
+            "Petites attentions", "Guestbook entries", "Votes", "Comments", "“We tried it”", "Acknowledgements",
+            "Its stories tried by other stores",
+        ]  # fmt: skip
+        assert rows[1:] == [
+            ["Paris Marais", "Île-de-France", "1", "1", "100", "0", "0", "0", "0", "0", "0", "1", "0"],
+            ["Paris Opéra", "Île-de-France", "1", "1", "100", "1", "1", "0", "0", "0", "0", "0", "1"],
+            ["Versailles Parly", "Île-de-France", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"],
+            ["Annecy Vieille Ville", "Auvergne-Rhône-Alpes", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"],
+            ["Lyon Bellecour", "Auvergne-Rhône-Alpes", "2", "2", "100", "1", "1", "1", "1", "1", "2", "2", "0"],
+        ]
+
+    def test_the_other_csvs(self, client, network):
+        client.force_login(network.julien)
+        regions = csv_rows(client.get(export_url("regions")))
+        assert regions[-1][:5] == ["Network", "5", "6", "4", "67"]
+        travel = csv_rows(client.get(export_url("travel")))
+        assert travel[1:] == [
+            ["Auvergne-Rhône-Alpes", "0", "0", "1", "0", "0"],
+            ["Île-de-France", "1", "1", "0", "1", "1"],
+            ["Network", "1", "1", "1", "1", "1"],
+        ]
+        timeline = csv_rows(client.get(export_url("timeline")))
+        assert timeline[0] == ["Day", "Auvergne-Rhône-Alpes", "Network"]
+        assert timeline[-1] == [timezone.localdate().isoformat(), "3", "4"]
+        assert len(timeline) == 29
+        pillars = csv_rows(client.get(export_url("pillars")))
+        assert pillars == [
+            ["Region", "Be positive", "Take charge", "No pillar", "Gaps"],
+            ["Auvergne-Rhône-Alpes", "0", "1", "2", "Be positive"],
+            ["Île-de-France", "1", "1", "0", ""],
+        ]
+        quiet = csv_rows(client.get(export_url("quiet")))
+        assert quiet[1:] == [
+            ["Annecy Vieille Ville", "Auvergne-Rhône-Alpes", "1"],
+            ["Versailles Parly", "Île-de-France", "1"],
+        ]
+        adoption = csv_rows(client.get(export_url("adoption")))
+        assert adoption[0] == ["Store", "Region", "People on a path", "Finished", "Not started", "Standards read (%)"]
+        assert ["Lyon Bellecour", "Auvergne-Rhône-Alpes", "1", "1", "0", "100"] in adoption
+        assert adoption[-1] == ["Network", "", "3", "1", "1", "50"]
+
+    def test_the_csv_speaks_the_curator_s_language_and_defuses_formulas(self, client, network):
+        Store.objects.filter(pk=network.marais.pk).update(name="=HYPERLINK(1)")
+        client.force_login(network.julien)
+        response = client.get(export_url("stores"), HTTP_ACCEPT_LANGUAGE="fr")
+        rows = csv_rows(response)
+        assert rows[0][0] == "Magasin"
+        assert ["'=HYPERLINK(1)", "Île-de-France"] in [row[:2] for row in rows]
+
+
+class QueryCountTests:
+    @pytest.mark.parametrize("extra_stores", [0, 27])
+    def test_the_page_and_a_csv_make_the_same_queries_for_3_or_30_stores(
+        self, client, network, extra_stores, django_assert_num_queries
+    ):
+        region = Region.objects.create(name="Bretagne", slug="bretagne")
+        story = Story.objects.get(title="A refund")
+        standard = network.lea.acknowledgements.get().standard
+        for i in range(extra_stores):
+            store = Store.objects.create(name=f"Store {i:02}", slug=f"store-{i}", region=region, city="Rennes")
+            person = make_user(f"person{i}", store=store, role=roles.NEW_HIRES)
+            make_story(person, title=f"Story {i}", kind=["story", "attention", "guestbook"][i % 3])
+            services.vote_set(user=person, story=story)
+            services.tried_record(user=person, story=story)
+            services.comment_add(author=person, story=story, body="Yes.")
+            read(person, standard)
+        client.force_login(network.julien)
+        # session, user, permissions (user, groups);
+        # 1 stores (with regions, and whether each contributed in the last 30 days), 2 staff and who took part
+        # per store, 3 stories per store and kind, 4 votes per store, 5 comments per store, 6 tries per store,
+        # 7 acknowledgements per store, 8 stories tried by other stores per story's store, 9 other stores'
+        # stories tried per store, 10 learning-path progress per store, 11 promotions per region and standard,
+        # 12 stories per region and day, 13 pillars, 14 stories per region and pillar;
+        # unread notifications (navigation)
+        with django_assert_num_queries(19):
+            response = client.get(DASHBOARD)
+        assert len(response.context["report"].stores) == 5 + extra_stores
+        # the same without the navigation's unread notifications
+        with django_assert_num_queries(18):
+            rows = csv_rows(client.get(export_url("stores")))
+        assert len(rows) == 1 + 5 + extra_stores
+
+
+class ChartTests:
+    @pytest.mark.parametrize(("value", "top"), [(0, 1), (1, 1), (3, 5), (7, 10), (11, 20), (180, 200), (501, 1000)])
+    def test_an_axis_ends_on_a_round_number(self, value, top):
+        assert charts.nice_max(value) == top
+
+    def test_a_line_of_one_day_and_bars_without_staff(self):
+        day = timezone.localdate()
+        chart = charts.line_chart([day], [("Network", [0])])
+        assert chart.lines[0].points == "215.0,172.0"
+        bars = charts.bar_chart([("A very long store name indeed, really", None), ("B", 50)], unit="%")
+        assert [bar.text for bar in bars.bars] == ["—", "50%"]
+        assert bars.bars[0].label == "A very long store n…"
+        assert bars.bars[0].width == "0.0" and bars.bars[1].width == "101.0"
