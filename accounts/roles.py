@@ -27,6 +27,7 @@ CURATOR_PERMISSIONS = [
     "practices.promote_story",
     "practices.manage_standards",
     "practices.manage_paths",
+    "practices.manage_referents",
 ]
 # Administrators get every permission of these apps (the admin site needs them).
 ADMIN_APPS = ["auth", "accounts", "stories", "practices", "taggit"]

@@ -13,9 +13,10 @@ urlpatterns = [
     # they reverse each other without a namespace.
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # practices first: its people/referents/ must win over accounts' people/<username>/.
+    path("", include("practices.urls")),
     path("", include("accounts.urls")),
     path("", include("stories.urls")),
-    path("", include("practices.urls")),
 ]
 
 # Photos are for signed-in colleagues only, so with files on local disk Django

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
-from accounts.models import Region
+from accounts.models import Region, User
 from config.text import validate_no_control_characters
 from practices.models import Standard
 from stories.forms import clean_tag_names, style_filter_selects
@@ -193,8 +193,11 @@ class CurationFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Story.Kind.choices], required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scopes: list[tuple[int, int]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if scopes is not None:  # a referent: only their regions and pillars to choose from
+            self.fields["region"].queryset = Region.objects.filter(pk__in={region for region, pillar in scopes})
+            self.fields["pillar"].queryset = Pillar.objects.filter(pk__in={pillar for region, pillar in scopes})
         style_filter_selects(self)
 
     def filters(self) -> dict:
@@ -226,3 +229,27 @@ class LibraryFilterForm(forms.Form):
         values["q"] = (values.get("q") or "").strip()
         values["sort"] = values.get("sort") or "new"
         return values
+
+
+class ReferentForm(forms.Form):
+    """Name a referent: a person by username, a pillar and a region (the curator's own by default)."""
+
+    username = forms.CharField(
+        label=_("Username of the staff member"),
+        max_length=150,
+        validators=[validate_no_control_characters],
+        help_text=_("As on their profile: for example hugo."),
+    )
+    pillar = forms.ModelChoiceField(label=_("Pillar"), queryset=Pillar.objects.all(), empty_label=None)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Type the username of the person to name.")
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip().lstrip("@")
+        person = User.objects.filter(username__iexact=username, is_active=True).select_related("store__region").first()
+        if person is None:
+            raise ValidationError(_("Nobody has the username “%(username)s”."), params={"username": username})
+        return person

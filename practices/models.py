@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from accounts.models import Region
 from stories.models import Pillar, Story, update_search_vectors
 
 
@@ -29,6 +30,7 @@ class Curation(models.Model):
             ("promote_story", _("Can promote a story into a standard")),
             ("manage_standards", _("Can write, publish and retire standards")),
             ("manage_paths", _("Can manage learning paths")),
+            ("manage_referents", _("Can name and remove referents")),
         ]
 
     def __str__(self) -> str:
@@ -400,3 +402,36 @@ class CaseAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.standard}"
+
+
+# Recognition: referents.
+
+
+class Referent(models.Model):
+    """A staff member recognised as the reference for a pillar in a region, named by a curator."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referent_roles", verbose_name=_("person")
+    )
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="referents", verbose_name=_("pillar"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="referents", verbose_name=_("region"))
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    named_at = models.DateTimeField(_("named on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["named_at", "pk"]
+        verbose_name = _("referent")
+        verbose_name_plural = _("referents")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "pillar", "region"], name="referent_once_per_pillar_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.pillar}, {self.region})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practices import dashboard_views, onboarding_views, views
+from practices import dashboard_views, onboarding_views, referent_views, views
 from practices.feeds import StandardsFeed
 
 app_name = "practices"
@@ -16,6 +16,10 @@ urlpatterns = [
     path("library/<slug:slug>/revisions/<int:number>/", views.revision_detail, name="revision"),
     path("library/<slug:slug>/acknowledge/", onboarding_views.acknowledge, name="acknowledge"),
     path("library/<slug:slug>/situation/", onboarding_views.situation_edit, name="situation-edit"),
+    # Before accounts' people/<username>/ (config/urls.py includes practices first).
+    path("people/referents/", referent_views.referent_list, name="referents"),
+    path("people/referents/new/", referent_views.referent_new, name="referent-new"),
+    path("people/referents/<int:pk>/remove/", referent_views.referent_remove, name="referent-remove"),
     path("curation/", views.curation, name="curation"),
     path("curation/reviews/", views.reviews, name="reviews"),
     path("curation/stories/<int:pk>/promote/", views.promote, name="promote"),

@@ -1,5 +1,9 @@
+from functools import reduce
+from operator import or_
+
 from django.contrib import messages
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest, Log
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +15,7 @@ from practices import services
 from practices.access import get_standard_for_user, require_perm
 from practices.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
 from practices.models import LearningPath, Promotion, Standard
+from practices.referents import referent_scopes
 from practices.search import search
 from stories.access import get_story_for_user
 from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Story
@@ -163,15 +168,20 @@ def standard_review(request: HttpRequest, slug: str) -> HttpResponse:
 CURATION_CANDIDATES = 500
 
 
-def curation_queue(filters: dict) -> QuerySet:
+def curation_queue(filters: dict, scopes: list[tuple[int, int]] | None = None) -> QuerySet:
     """Published stories not promoted yet, best first: what peers said, with age taken into account.
 
     The stored hot score already weighs votes, voting stores and tries against
     age (see stories.models.hot_score); comments join the support here. Only the
     500 hottest candidates are ranked, so the queue costs the same on a network
     with a hundred stories or a million (an index gives them in order).
+    With scopes, only stories of those (region id, pillar id) pairs: a referent's queue.
     """
     stories = Story.objects.published().exclude(Exists(Promotion.objects.filter(story=OuterRef("pk"))))
+    if scopes is not None:
+        stories = stories.filter(
+            reduce(or_, (Q(store__region_id=region, pillar_id=pillar) for region, pillar in scopes), Q(pk__in=[]))
+        )
     if filters.get("region"):
         stories = stories.filter(store__region=filters["region"])
     if filters.get("pillar"):
@@ -192,16 +202,21 @@ def curation_queue(filters: dict) -> QuerySet:
 
 
 def curation(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "practices.promote_story")
-    form = CurationFilterForm(request.GET)
+    """Curators see every candidate; a referent reads those of their pillars in their regions, without promoting."""
+    can_promote = request.user.has_perm("practices.promote_story")
+    scopes = None if can_promote else referent_scopes(request.user)
+    if scopes == []:
+        raise PermissionDenied
+    form = CurationFilterForm(request.GET, scopes=scopes)
     page = page_number(request)
-    rows, has_next = paginate(curation_queue(form.filters()), page)
+    rows, has_next = paginate(curation_queue(form.filters(), scopes=scopes), page)
     context = {
         "form": form,
         "stories": rows,
         "page": page,
         "has_next": has_next,
-        "due_count": Standard.objects.due_for_review().count(),
+        "can_promote": can_promote,
+        "due_count": Standard.objects.due_for_review().count() if can_promote else 0,
     }
     return render(request, "practices/curation.html", context)
 

@@ -16,7 +16,7 @@ def get_story_for_user(
     byline=False leaves out the author, store and pillar, for the story page, whose
     cached body loads them itself when it is rendered again.
     """
-    stories = Story.objects.visible_to(request.user).with_user_vote(request.user)
+    stories = Story.objects.visible_to(request.user).with_user_vote(request.user).with_author_referent()
     if react:
         stories = stories.published()
     # promotion__standard: the standard the story inspired, if any (practices.Promotion), in the same query.

@@ -8,6 +8,7 @@ page must get right:
 
 - the story's row (title, text, kind, pillar, language, tags and photos: every
   edit saves the story and moves `updated_at`), its status, and its counters;
+- whether its author is a referent (the mark by their name), read in the same query;
 - the language of the page, and for a card how long ago it was published as the
   card says it, and the viewer's side of the vote button (own story, voted, not).
 
@@ -43,7 +44,7 @@ from stories.models import Story, StoryPhoto
 logger = logging.getLogger(__name__)
 
 # Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
-FRAGMENT_VERSION = 1
+FRAGMENT_VERSION = 2
 FRAGMENT_TIMEOUT = 10 * 60
 DAY = 24 * 3600
 
@@ -115,7 +116,16 @@ def age_bucket(published_at: datetime, now: datetime) -> tuple[str, int]:
 def card_key(story: Story, *, language: str, age: tuple[str, int], state: str) -> str:
     """Everything a card's HTML depends on, hashed: any change gives another key."""
     return _key(
-        "card", story.pk, story.updated_at, story.status, story.vote_count, story.comment_count, language, age, state
+        "card",
+        story.pk,
+        story.updated_at,
+        story.status,
+        story.vote_count,
+        story.comment_count,
+        story.author_is_referent,
+        language,
+        age,
+        state,
     )
 
 
@@ -132,7 +142,7 @@ def _render_cards(missing: Sequence[Story], *, user, now: datetime) -> dict[int,
         card = full.get(story.pk)
         if card is None:
             continue  # deleted outright since the list was read
-        card.user_voted = story.user_voted
+        card.user_voted, card.author_is_referent = story.user_voted, story.author_is_referent
         context = {
             "story": card,
             "user": user,
@@ -182,12 +192,21 @@ def render_cards(request: HttpRequest, stories: Sequence[Story]) -> list[SafeStr
 
 
 def render_story_body(story: Story) -> SafeString:
-    """The story as everyone sees it (meta, title, byline, text, photos, tags), from the cache when it can."""
-    key = _key("body", story.pk, story.updated_at, story.status, get_language())
+    """The story as everyone sees it (meta, title, byline, text, photos, tags), from the cache when it can.
+
+    `story` comes with author_is_referent (StoryQuerySet.with_author_referent), which the byline shows.
+    """
+    referent = story.author_is_referent
+    key = _key("body", story.pk, story.updated_at, story.status, referent, get_language())
     html = _cache_get_many([key]).get(key)
     if html is None:
         story = Story.objects.select_related("author", "store__region", "pillar").get(pk=story.pk)
-        context = {"story": story, "photos": list(story.photos.all()), "tags": story_tags([story.pk])[story.pk]}
+        context = {
+            "story": story,
+            "photos": list(story.photos.all()),
+            "tags": story_tags([story.pk])[story.pk],
+            "author_is_referent": referent,
+        }
         html = render_to_string("stories/includes/story_body.html", context)
         _cache_set_many({key: html})
     return mark_safe(html)  # noqa: S308 (our template's output)

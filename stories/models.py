@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from accounts.models import Store
+from accounts.models import Store, User
 from config.text import search_text
 
 
@@ -85,7 +85,16 @@ class StoryQuerySet(models.QuerySet):
 
     def for_cards(self):
         """Just what stories.fragments.render_cards needs to find each story's card (it renders the rest)."""
-        return self.only("title", "author_id", "status", "updated_at", "published_at", "vote_count", "comment_count")
+        fields = ["title", "author_id", "status", "updated_at", "published_at", "vote_count", "comment_count"]
+        return self.only(*fields).with_author_referent()
+
+    def with_author_referent(self):
+        """Annotate author_is_referent: does the author hold a referent role? Part of the same query.
+
+        Roles are practices.Referent rows, reached by their related name (stories may not import practices).
+        """
+        roles = User.objects.filter(pk=OuterRef("author_id"), referent_roles__isnull=False)
+        return self.annotate(author_is_referent=Exists(roles))
 
     def visible_to(self, user):
         """Published stories, plus hidden ones for their author and curators."""

@@ -1,0 +1,57 @@
+"""Referents: the list everyone reads, and naming or removing them (curators)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from practices import referents
+from practices.access import require_perm
+from practices.forms import ReferentForm
+from practices.models import Referent
+from practices.onboarding import Refused
+
+
+def referent_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "referents": list(referents.referents_for_list()),
+        "can_manage": request.user.has_perm("practices.manage_referents"),
+    }
+    return render(request, "practices/referents.html", context)
+
+
+def referent_new(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "practices.manage_referents")
+    region = request.user.store.region_id if request.user.store_id else None
+    form = ReferentForm(request.POST or None, initial={"region": region})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            person, pillar, region = (form.cleaned_data[name] for name in ["username", "pillar", "region"])
+            try:
+                referents.referent_name(person=person, pillar=pillar, region=region, curator=request.user)
+            except Refused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now referent for %(pillar)s in %(region)s.")
+                    % {"name": person.name, "pillar": pillar.label, "region": region.name},
+                )
+                return redirect("practices:referents")
+    return render(request, "practices/referent_form.html", {"form": form}, status=status)
+
+
+@require_POST
+def referent_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "practices.manage_referents")
+    referent = get_object_or_404(Referent.objects.select_related("person", "pillar", "region"), pk=pk)
+    referents.referent_remove(referent=referent)
+    messages.success(
+        request,
+        _("%(name)s is no longer referent for %(pillar)s in %(region)s.")
+        % {"name": referent.person.name, "pillar": referent.pillar.label, "region": referent.region.name},
+    )
+    return redirect("practices:referents")
