@@ -56,6 +56,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty: the browser's language chooses."),
     )
+    weekly_digest = models.BooleanField(
+        _("weekly digest by e-mail"),
+        default=True,
+        help_text=_("The week's best stories, new standards and what happened to yours, once a week."),
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -43,3 +43,8 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     if pk is not None:
         unread = unread.filter(pk=pk)
     return unread.update(read_at=timezone.now())
+
+
+def weekly_digest_set(*, user: User, enabled: bool) -> bool:
+    """Turn the person's weekly digest on or off; True when that changed something."""
+    return User.objects.filter(pk=user.pk).exclude(weekly_digest=enabled).update(weekly_digest=enabled) > 0

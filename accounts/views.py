@@ -2,16 +2,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import i18n
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Notification, User
-from accounts.services import notifications_mark_read
+from accounts.services import notifications_mark_read, weekly_digest_set
+from accounts.unsubscribe import unsubscribe_user_pk
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -58,6 +62,36 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         username=username,
     )
     return render(request, "accounts/profile.html", {"person": person})
+
+
+@require_POST
+def digest_setting(request: HttpRequest) -> HttpResponse:
+    """The profile's switch for the weekly digest (an unticked box sends nothing: off)."""
+    enabled = request.POST.get("weekly_digest") == "1"
+    weekly_digest_set(user=request.user, enabled=enabled)
+    if enabled:
+        messages.success(request, _("You will receive the weekly digest."))
+    else:
+        messages.success(request, _("The weekly digest is off. You can turn it back on here at any time."))
+    return redirect("accounts:profile", request.user.username)
+
+
+@login_not_required
+@csrf_exempt  # The signed token is the authority, not a session; mail clients POST it (RFC 8058 one-click).
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The digest's unsubscribe link: GET asks to confirm (mail scanners follow links), POST turns it off."""
+    try:
+        person = User.objects.filter(is_active=True).get(pk=unsubscribe_user_pk(token))
+    except signing.SignatureExpired:
+        return render(request, "accounts/unsubscribe.html", {"problem": "expired"}, status=400)
+    except (signing.BadSignature, User.DoesNotExist):
+        return render(request, "accounts/unsubscribe.html", {"problem": "invalid"}, status=400)
+    done = request.method == "POST"
+    if done:
+        weekly_digest_set(user=person, enabled=False)
+        person.weekly_digest = False
+    return render(request, "accounts/unsubscribe.html", {"person": person, "token": token, "done": done})
 
 
 def notifications(request: HttpRequest) -> HttpResponse:

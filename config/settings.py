@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "accounts",
     "stories",
     "practices",
@@ -215,6 +216,22 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Background tasks (Django's tasks framework): the weekly digest. The embedded default
+# runs each task at once, in the process that enqueues it; production sets
+# TASKS_BACKEND=database to keep them in a table (django-tasks-db) that survives a
+# restart, and runs `python manage.py db_worker` beside the web processes.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    refuse_to_start(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# The site's address as people type it, for the links in e-mails (no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security. HTTPS_ONLY defaults to on outside DEBUG; a deployment that terminates
 # TLS at a proxy sets SECURE_PROXY_SSL_HEADER through PROXY_SSL_HEADER=1.

@@ -404,7 +404,7 @@ class CaseAnswer(models.Model):
         return f"{self.user} on {self.standard}"
 
 
-# Recognition: referents.
+# Recognition: referents, and the weekly digest's record of what was sent.
 
 
 class Referent(models.Model):
@@ -435,3 +435,22 @@ class Referent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.pillar}, {self.region})"
+
+
+class DigestDelivery(models.Model):
+    """The weekly digest went to this person for this week: written with the decision to send, so never twice."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    week = models.DateField(_("week"), help_text=_("The Monday the week starts on."))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-week", "pk"]
+        verbose_name = _("weekly digest sent")
+        verbose_name_plural = _("weekly digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "week"], name="digest_once_per_person_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.week:%G-W%V})"

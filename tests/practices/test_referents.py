@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -288,3 +289,13 @@ def test_another_client_sees_a_new_referent_on_the_profile(cast):
     assert "Referent for" not in other.get(url).content.decode()
     name(cast, cast.hugo, pillar)
     assert "Referent for Take charge in Auvergne-Rhône-Alpes" in other.get(url).content.decode()
+
+
+def test_the_demo_names_hugo_and_camille_referents_once():
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    roles_named = set(Referent.objects.values_list("person__username", "pillar__slug", "region__slug"))
+    assert roles_named == {
+        ("hugo", "take-charge", "auvergne-rhone-alpes"),
+        ("camille", "be-positive", "ile-de-france"),
+    }

@@ -4,7 +4,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from accounts.models import User
 from practices import demo as practices_demo
-from practices import onboarding_demo
+from practices import onboarding_demo, referent_demo
 from stories import demo as stories_demo
 
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
                 stories_demo.seed()
                 practices_demo.seed()
                 onboarding_demo.seed()
+                referent_demo.seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for line in accounts_demo.login_lines():
             self.stdout.write(line)
