@@ -1,5 +1,6 @@
 import logging
 import re
+import threading
 import time
 from datetime import timedelta
 from io import StringIO
@@ -9,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +79,17 @@ class ContentTests:
         assert f'href="http://127.0.0.1:8000/stories/{week.pk}/"' in html
         assert "New: Warn customers about the traffic warden" in text
         assert "3 new votes" in text  # her own story's week
+
+    def test_a_french_speaker_gets_it_in_french(self, cast, week):
+        User.objects.filter(pk=cast.camille.pk).update(preferred_language="fr")
+        send()
+        message = mail_to("camille")
+        assert message.subject.startswith("Votre semaine sur Histoires de service")
+        assert "Bonjour Camille Martin," in message.body
+        assert "Les histoires les plus appréciées de la semaine" in message.body
+        assert "Umbrellas by the door" in message.body and "3 nouveaux votes" in message.body
+        assert '<html lang="fr">' in html_of(message)
+        assert "Your week" in mail_to("hugo").subject  # everyone in their own language
 
     def test_plain_text_and_html_parts(self, cast, week):
         send()
@@ -216,6 +229,33 @@ class SendingTests:
         send(user=["camille"])
         assert len(mail.outbox) == 1 and DigestDelivery.objects.count() == 1
 
+    @pytest.mark.django_db(transaction=True)
+    def test_four_workers_sending_the_same_digest_at_once_send_it_once(self, cast, week):
+        monday = week_start(timezone.localdate())
+        barrier = threading.Barrier(4)
+        outcomes: list[Outcome] = []
+        errors: list[Exception] = []
+
+        def worker() -> None:
+            try:
+                news = week_news(monday)
+                person = User.objects.select_related("store__region").get(pk=cast.camille.pk)
+                barrier.wait()
+                outcomes.append(digest_send(person=person, news=news))
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                connection.close()  # the thread's own connection, so the test database can be dropped
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sorted(outcomes) == sorted([Outcome.SENT] + [Outcome.ALREADY_SENT] * 3)
+        assert len(mail.outbox) == 1 and DigestDelivery.objects.count() == 1
+
 
 class FailingBackend(BaseEmailBackend):
     def send_messages(self, messages):
@@ -311,6 +351,11 @@ class UnsubscribeTests:
         token = unsubscribe_token(cast.camille.pk)
         User.objects.filter(pk=cast.camille.pk).update(is_active=False)
         assert Client().post(reverse("accounts:digest-unsubscribe", args=[token])).status_code == 400
+
+    def test_the_pages_speak_french(self, cast):
+        token = unsubscribe_token(cast.camille.pk)
+        page = Client().get(reverse("accounts:digest-unsubscribe", args=[token]), headers={"accept-language": "fr"})
+        assert "Ne plus envoyer le résumé de la semaine à Camille Martin ?" in page.content.decode()
 
 
 class ProfileSettingTests:

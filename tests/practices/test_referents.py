@@ -162,6 +162,13 @@ class ReferentMarkTests:
         Referent.objects.all().delete()
         assert "referent-mark" not in client.get("/stories/").content.decode()
 
+    def test_the_mark_is_translated(self, client, cast, pillar):
+        make_story(cast.hugo, title="Hugo's idea", pillar=pillar)
+        name(cast, cast.hugo, pillar)
+        client.force_login(cast.lea)
+        page = client.get("/stories/", headers={"accept-language": "fr"}).content.decode()
+        assert ">Référent</span>" in page
+
     @pytest.mark.parametrize("referents", [0, 3])
     def test_the_feed_makes_the_same_queries_with_referents(
         self, client, cast, pillar, referents, django_assert_num_queries
@@ -253,6 +260,16 @@ class RecognitionTests:
         assert "Referent for Take charge in Île-de-France" in page and ">Referent</span>" in page
         assert "See the candidate stories" not in page  # only for the referent herself
         assert "Not hers" not in page
+
+    def test_in_french(self, client, cast, pillar):
+        name(cast, cast.camille, pillar)
+        client.force_login(cast.camille)
+        page = client.get(reverse("accounts:profile", args=["camille"]), headers={"accept-language": "fr"})
+        page = page.content.decode()
+        assert "Référent pour « Prenez les choses en main » en Île-de-France" in page
+        assert "<strong>0</strong> histoire partagée" in page and ">Référent</span>" in page
+        assert "Voir les histoires candidates de votre pilier" in page
+        assert "Résumé de la semaine" in page and "M’envoyer le résumé de la semaine par e-mail" in page
 
     def test_someone_without_contributions(self, client, cast):
         client.force_login(cast.lea)
