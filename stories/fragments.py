@@ -14,9 +14,9 @@ page must get right:
 
 What differs per request rather than per fragment (the CSRF token and the page to
 come back to after a vote without JavaScript) is left in the cached HTML as a
-marker and filled in on the way out. The names of the author, store and pillar are
-shown but not versioned: a rename reaches cached fragments when they expire
-(FRAGMENT_TIMEOUT, also well under the life of a signed photo URL). Comments,
+marker and filled in on the way out. The names of the author, store, pillar and tags
+are shown but not versioned: renaming one of those reaches cached fragments when they
+expire (FRAGMENT_TIMEOUT, also well under the life of a signed photo URL). Comments,
 "we tried it" and the buttons that depend on who is looking are never cached.
 When the cache fails (Redis down), pages are slower, never broken.
 """
