@@ -37,6 +37,9 @@ class Page:
     ok_statuses: tuple[int, ...] = (200,)
     headers: dict[str, str] = field(default_factory=dict)
     as_voters: bool = False
+    # Who sends the requests otherwise: the fact holding their session key (camille's;
+    # "curator_session_key" for julien, a curator, on pages staff may not see).
+    session: str = "session_key"
     verify: str | None = None
 
     def resolve_path(self, facts: Facts) -> str | None:
@@ -74,5 +77,7 @@ PAGES: list[Page] = [
         as_voters=True,
         verify="vote_count",
     ),
+    # The managers' dashboard (aggregates over the last 28 days, julien's region first), as julien.
+    Page("dashboard", "/dashboard/", session="curator_session_key"),
     Page("healthz", "/healthz"),
 ]

@@ -1,9 +1,10 @@
 """Create signed-in sessions and gather the facts the page list needs.
 
 Run by bench/run.py with the benchmark's environment; prints one JSON object on
-its last line: the session key, a mid-range published story id, the story count,
-and one session for each of the --voters staff members (created on first use,
-spread over the stores) that the vote page sends its requests as.
+its last line: the session key, a curator's session key (for the dashboard), a
+mid-range published story id, the story count, and one session for each of the
+--voters staff members (created on first use, spread over the stores) that the
+vote page sends its requests as.
 """
 
 import argparse
@@ -68,6 +69,7 @@ def mid_range_story_id() -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--user", default="camille")
+    parser.add_argument("--curator", default="julien", help="who opens the curators' pages (default julien)")
     parser.add_argument("--voters", type=int, default=64, help="staff members to vote as (default 64)")
     args = parser.parse_args()
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
@@ -75,6 +77,7 @@ def main() -> None:
     facts = {
         "session_key": signed_in_session(args.user),
         "username": args.user,
+        "curator_session_key": signed_in_session(args.curator),
         "story_id": mid_range_story_id(),
         "published_stories": Story.objects.published().count(),
         "voter_sessions": [signed_in_session(name) for name in voters(args.voters)],

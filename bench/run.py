@@ -213,7 +213,7 @@ def request_headers(page: Page, facts: Facts, csrf: str, session_key: str) -> di
 
 def verify(page: Page, facts: Facts, env: dict[str, str], row: Row) -> None:
     """Run the page's check on the database; a failed check fails the page."""
-    public = {name: value for name, value in facts.items() if name not in {"session_key", "voter_sessions"}}
+    public = {name: value for name, value in facts.items() if not name.endswith(("session_key", "sessions"))}
     output = run([str(BIN / "python"), "bench/checks.py", page.verify, json.dumps(public)], env, "check", capture=True)
     result = json.loads(output.strip().splitlines()[-1])
     print(f"   {page.verify}: {result['message']}", flush=True)
@@ -235,7 +235,7 @@ def last_error(log: Path, since: int) -> str | None:
 def measure(page: Page, facts: Facts, args: argparse.Namespace, base_url: str, csrf: str, log: Path) -> Row:
     path = page.resolve_path(facts)
     row = Row(name=page.name, method=page.method, path=path, target=page.target)
-    sessions = facts["voter_sessions"] if page.as_voters else [facts["session_key"]]
+    sessions = facts["voter_sessions"] if page.as_voters else [facts[page.session]]
     if path is None or not sessions:
         row.failures.append("no URL to measure (nothing to point it at: no published story? no voters?)")
         return row
