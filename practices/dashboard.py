@@ -279,19 +279,27 @@ def stories_in(since: datetime) -> QuerySet:
 
 def count_by(queryset: QuerySet, key: str) -> dict:
     """One GROUP BY: {value of `key`: number of rows}."""
-    rows = queryset.values(key).annotate(n=Count("pk")).order_by()
+    rows = queryset.values(key).annotate(n=Count("*")).order_by()
     return {row[key]: row["n"] for row in rows}
 
 
-def travel_by_store(since: datetime) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
-    """Tries since `since` of a store's stories by other stores, both ways.
+def tries_by_store(since: datetime) -> dict[int, tuple[int, int]]:
+    """Per store: its "we tried it" since `since`, and how many of those were other stores' stories."""
+    from_elsewhere = Q(story__store__isnull=True) | ~Q(story__store=F("store"))
+    rows = (
+        Tried.objects.filter(created_at__gte=since)
+        .values("store_id")
+        .annotate(tries=Count("*"), adopted=Count("pk", filter=from_elsewhere))
+        .order_by()
+    )
+    return {row["store_id"]: (row["tries"], row["adopted"]) for row in rows}
 
-    Returns, per store, (its stories tried by other stores, by stores of another
-    region), and per store, the other stores' stories it tried.
-    """
-    elsewhere = Tried.objects.filter(created_at__gte=since).exclude(store=F("story__store"))
-    out = (
-        elsewhere.filter(story__store__isnull=False)
+
+def travel_by_store(since: datetime) -> dict[int, tuple[int, int]]:
+    """Per store: its stories that other stores tried since `since`, and those tried by stores of another region."""
+    rows = (
+        Tried.objects.filter(created_at__gte=since, story__store__isnull=False)
+        .exclude(store=F("story__store"))
         .values("story__store_id")
         .annotate(
             stories=Count("story", distinct=True),
@@ -299,8 +307,7 @@ def travel_by_store(since: datetime) -> tuple[dict[int, tuple[int, int]], dict[i
         )
         .order_by()
     )
-    travelled = {row["story__store_id"]: (row["stories"], row["far"]) for row in out}
-    return travelled, count_by(elsewhere, "store_id")
+    return {row["story__store_id"]: (row["stories"], row["far"]) for row in rows}
 
 
 def promotions_by_region(since: datetime) -> tuple[dict[int, tuple[int, int]], tuple[int, int]]:
@@ -382,11 +389,7 @@ def timeline(since: datetime, start: date, end: date, by_week: bool) -> Timeline
         bucket = TruncDate("published_at")
         buckets = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     rows = (
-        stories_in(since)
-        .annotate(bucket=bucket)
-        .values("store__region_id", "bucket")
-        .annotate(n=Count("pk"))
-        .order_by()
+        stories_in(since).annotate(bucket=bucket).values("store__region_id", "bucket").annotate(n=Count("*")).order_by()
     )
     position = {day: index for index, day in enumerate(buckets)}
     counts: dict[int, list[int]] = {}
@@ -397,60 +400,69 @@ def timeline(since: datetime, start: date, end: date, by_week: bool) -> Timeline
     return Timeline(buckets=buckets, by_week=by_week, counts=counts)
 
 
-def coverage(since: datetime) -> Coverage:
-    """Stories per region and pillar (two queries: the pillars, the counts)."""
-    pillars = list(Pillar.objects.all())
-    rows = stories_in(since).values("store__region_id", "pillar_id").annotate(n=Count("pk")).order_by()
-    return Coverage(pillars=pillars, counts={(row["store__region_id"], row["pillar_id"]): row["n"] for row in rows})
+def stories_by_store(since: datetime) -> dict[tuple[int, str, int | None], int]:
+    """Stories since `since` per store, kind and pillar: one pass gives participation and pillar coverage."""
+    rows = stories_in(since).values("store_id", "kind", "pillar_id").annotate(n=Count("*")).order_by()
+    return {(row["store_id"], row["kind"], row["pillar_id"]): row["n"] for row in rows}
+
+
+def coverage(stories: dict[tuple[int, str, int | None], int], stores: list[Store]) -> Coverage:
+    """Stories per region and pillar, from the counts per store (and the pillars: one query)."""
+    region_of = {store.pk: store.region_id for store in stores}
+    counts: dict[tuple[int, int | None], int] = defaultdict(int)
+    for (store_pk, _kind, pillar_pk), count in stories.items():
+        counts[region_of[store_pk], pillar_pk] += count
+    return Coverage(pillars=list(Pillar.objects.all()), counts=dict(counts))
+
+
+KIND_FIELDS = {Story.Kind.STORY: "stories", Story.Kind.ATTENTION: "attentions", Story.Kind.GUESTBOOK: "guestbook"}
+
+
+def participation_by_store(
+    since: datetime, stories: dict[tuple[int, str, int | None], int]
+) -> defaultdict[int, Participation]:
+    """What each store's people did since `since`: the stories counted already, then six GROUP BY queries."""
+    by_store: defaultdict[int, Participation] = defaultdict(Participation)
+    for (store_pk, kind, _pillar_pk), count in stories.items():
+        row = by_store[store_pk]
+        setattr(row, KIND_FIELDS[kind], getattr(row, KIND_FIELDS[kind]) + count)
+    for store_pk, (staff, active) in people_by_store(since).items():
+        by_store[store_pk].staff, by_store[store_pk].active = staff, active
+    votes = Vote.objects.filter(created_at__gte=since, store__isnull=False)
+    for store_pk, count in count_by(votes, "store_id").items():
+        by_store[store_pk].votes = count
+    comments = Comment.objects.filter(
+        status=Comment.Status.PUBLISHED, created_at__gte=since, author__store__isnull=False
+    )
+    for store_pk, count in count_by(comments, "author__store_id").items():
+        by_store[store_pk].comments = count
+    for store_pk, (tries, adopted) in tries_by_store(since).items():
+        by_store[store_pk].tries, by_store[store_pk].adopted = tries, adopted
+    readings = Acknowledgement.objects.filter(acknowledged_at__gte=since, user__store__isnull=False)
+    for store_pk, count in count_by(readings, "user__store_id").items():
+        by_store[store_pk].acknowledgements = count
+    for store_pk, (travelled, far) in travel_by_store(since).items():
+        by_store[store_pk].travelled, by_store[store_pk].travelled_far = travelled, far
+    return by_store
 
 
 def build_report(period: Period) -> Report:
-    """Everything the dashboard shows, for the whole network, in thirteen queries whatever its size."""
+    """Everything the dashboard shows, for the whole network, in twelve queries whatever its size."""
     start, end, since = period_bounds(period)
     recent = timezone.now() - timedelta(days=QUIET_DAYS)
     stores = list(stores_with_recent_activity(recent))
-    people = people_by_store(since)
-    kinds = defaultdict(int)
-    for row in stories_in(since).values("store_id", "kind").annotate(n=Count("pk")).order_by():
-        kinds[row["store_id"], row["kind"]] = row["n"]
-    votes = count_by(Vote.objects.filter(created_at__gte=since, store__isnull=False), "store_id")
-    comments = count_by(
-        Comment.objects.filter(status=Comment.Status.PUBLISHED, created_at__gte=since, author__store__isnull=False),
-        "author__store_id",
-    )
-    tries = count_by(Tried.objects.filter(created_at__gte=since), "store_id")
-    readings = count_by(
-        Acknowledgement.objects.filter(acknowledged_at__gte=since, user__store__isnull=False), "user__store_id"
-    )
-    travelled, adopted = travel_by_store(since)
+    stories = stories_by_store(since)
+    participation = participation_by_store(since, stories)
     adoption = adoption_by_store()
-
-    rows = []
-    for store in stores:
-        staff, active = people.get(store.pk, (0, 0))
-        travel, far = travelled.get(store.pk, (0, 0))
-        participation = Participation(
-            stories=kinds[store.pk, Story.Kind.STORY],
-            attentions=kinds[store.pk, Story.Kind.ATTENTION],
-            guestbook=kinds[store.pk, Story.Kind.GUESTBOOK],
-            votes=votes.get(store.pk, 0),
-            comments=comments.get(store.pk, 0),
-            tries=tries.get(store.pk, 0),
-            acknowledgements=readings.get(store.pk, 0),
-            staff=staff,
-            active=active,
-            travelled=travel,
-            travelled_far=far,
-            adopted=adopted.get(store.pk, 0),
+    rows = [
+        StoreRow(
+            store=store,
+            participation=participation[store.pk],
+            adoption=adoption.get(store.pk, Adoption()),
+            quiet=not store.contributed,
         )
-        rows.append(
-            StoreRow(
-                store=store,
-                participation=participation,
-                adoption=adoption.get(store.pk, Adoption()),
-                quiet=not store.contributed,
-            )
-        )
+        for store in stores
+    ]
     regions, network = group_by_region(rows, promotions_by_region(since))
     return Report(
         period=period,
@@ -460,7 +472,7 @@ def build_report(period: Period) -> Report:
         regions=regions,
         network=network,
         timeline=timeline(since, start, end, period.by_week),
-        coverage=coverage(since),
+        coverage=coverage(stories, stores),
     )
 
 
