@@ -25,6 +25,7 @@ class ReferentJourneyTests:
         julien.get_by_role("button", name="Name referent").click()
         julien.wait_for_url("**/people/referents/")
         assert julien.get_by_text("Hugo Bernard is now referent for Take charge in Auvergne-Rhône-Alpes.").is_visible()
+        assert_accessible(julien)
         region = julien.locator(".referents-region", has_text="Auvergne-Rhône-Alpes")
         assert region.get_by_role("link", name="Hugo Bernard").get_attribute("href") == "/people/hugo/"
 

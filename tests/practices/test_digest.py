@@ -20,7 +20,7 @@ from accounts import roles
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_token
 from practices import onboarding, services
-from practices.digest import Outcome, digest_send, last_week, parse_week, week_news, week_start
+from practices.digest import Outcome, digest_send, digests_send_batch, last_week, parse_week, week_news, week_start
 from practices.models import DigestDelivery, LearningPath, StandardRevision
 from practices.tasks import digests_enqueue, send_weekly_digests
 from stories import services as story_services
@@ -255,6 +255,22 @@ class SendingTests:
         assert errors == []
         assert sorted(outcomes) == sorted([Outcome.SENT] + [Outcome.ALREADY_SENT] * 3)
         assert len(mail.outbox) == 1 and DigestDelivery.objects.count() == 1
+
+    @pytest.mark.parametrize("count", [1, 10])
+    def test_a_digest_costs_the_same_queries_however_busy_the_week(self, cast, count, django_assert_num_queries):
+        for i in range(count):
+            story = make_story(cast.camille, title=f"Story {i}")
+            vote(story, cast.hugo, cast.lea)
+            story_services.comment_add(author=cast.hugo, story=story, body="Nice.")
+            story_services.tried_record(user=cast.hugo, story=story)
+            make_standard(cast.julien, title=f"Standard {i}")
+        # the week's top stories, standards revised; the people; camille: already sent?, her region's
+        # top stories, her paths (none: no steps to read), votes, comments, tries and promotions on
+        # her stories, their titles; the transaction (a savepoint in tests), the lock on her row,
+        # the record (look-up, savepoint, insert, release)
+        with django_assert_num_queries(18):
+            counts = digests_send_batch(user_ids=[cast.camille.pk], week=week_start(timezone.localdate()))
+        assert counts["sent"] == 1 and f"Story {count - 1}" in mail.outbox[0].body
 
 
 class FailingBackend(BaseEmailBackend):
