@@ -27,7 +27,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
@@ -336,13 +335,13 @@ def subquery_count(queryset: QuerySet) -> Subquery:
     return Subquery(counted.values("n"), output_field=IntegerField())
 
 
-def adoption_by_store() -> dict[int, Adoption]:
-    """Learning paths today, per store, in one query grouped by store.
+def adoption_by_store() -> defaultdict[int, Adoption]:
+    """Learning paths today, per store: one row per person on a path, summed here.
 
-    For each active person in a store: the steps of the paths they follow (their
-    group is the audience, or a curator assigned them) whose standard is published,
-    and how many of those they read (an acknowledgement at or after the standard's
-    last material revision), as two correlated counts; then sums per store.
+    For each active person in a store whose group is a path's audience or whom a
+    curator assigned: the steps of their paths whose standard is published, and how
+    many of those they read (an acknowledgement at or after the standard's last
+    material revision), as two correlated counts in the same query.
     """
     person = OuterRef(OuterRef("pk"))
     in_audience = User.groups.through.objects.filter(user_id=person, group_id=OuterRef("path__audience_id"))
@@ -353,30 +352,24 @@ def adoption_by_store() -> dict[int, Adoption]:
     read = Acknowledgement.objects.filter(
         user_id=person, standard_id=OuterRef("standard_id"), revision__gte=OuterRef("standard__material_revision")
     )
-    rows = (
-        User.objects.filter(is_active=True, store__isnull=False)
-        .annotate(required=subquery_count(steps), done=subquery_count(steps.filter(Exists(read))))
-        .filter(required__gt=0)
-        .values("store_id")
-        .annotate(
-            people=Count("pk"),
-            finished=Count("pk", filter=Q(done__gte=F("required"))),
-            not_started=Count("pk", filter=Q(done=0)),
-            read=Sum("done"),
-            total=Sum("required"),
-        )
-        .order_by()
+    on_a_path = Q(pk__in=User.groups.through.objects.filter(group__learning_paths__isnull=False).values("user_id")) | Q(
+        pk__in=PathAssignment.objects.values("user_id")
     )
-    return {
-        row["store_id"]: Adoption(
-            people=row["people"],
-            finished=row["finished"],
-            not_started=row["not_started"],
-            read=row["read"],
-            required=row["total"],
-        )
-        for row in rows
-    }
+    people = (
+        User.objects.filter(on_a_path, is_active=True, store__isnull=False)
+        .annotate(required=subquery_count(steps), done=subquery_count(steps.filter(Exists(read))))
+        .values_list("store_id", "required", "done")
+    )
+    by_store: defaultdict[int, Adoption] = defaultdict(Adoption)
+    for store_pk, required, done in people:
+        if required:  # a path whose standards are all drafts or retired asks nothing yet
+            row = by_store[store_pk]
+            row.people += 1
+            row.required += required
+            row.read += done
+            row.finished += done >= required
+            row.not_started += done == 0
+    return by_store
 
 
 def timeline(since: datetime, start: date, end: date, by_week: bool) -> Timeline:
@@ -458,7 +451,7 @@ def build_report(period: Period) -> Report:
         StoreRow(
             store=store,
             participation=participation[store.pk],
-            adoption=adoption.get(store.pk, Adoption()),
+            adoption=adoption[store.pk],
             quiet=not store.contributed,
         )
         for store in stores
