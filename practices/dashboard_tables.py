@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from practices.dashboard import RegionRow, Report, StoreRow
 
@@ -109,9 +110,13 @@ class View:
         return self.scope.region is None or row.store.region_id == self.scope.region.pk
 
 
+def staff_column() -> Column:
+    return Column(pgettext("people in a store", "Staff"))
+
+
 def participation_columns() -> list[Column]:
     return [
-        Column(_("Staff")),
+        staff_column(),
         Column(_("Took part")),
         Column(_("Share of staff who took part (%)")),
         Column(_("Stories")),
@@ -250,7 +255,7 @@ def quiet_table(view: View) -> Table:
     return Table(
         name="quiet",
         title=_("Quiet stores"),
-        columns=[Column(_("Store"), numeric=False), Column(_("Region"), numeric=False), Column(_("Staff"))],
+        columns=[Column(_("Store"), numeric=False), Column(_("Region"), numeric=False), staff_column()],
         groups=view.store_groups(
             lambda row: [row.store.name, row.store.region.name, row.participation.staff] if row.quiet else None
         ),

@@ -7,7 +7,7 @@ import pytest
 from accounts import roles
 from accounts.models import Store
 from stories import services
-from tests.browser.conftest import DESKTOP, assert_accessible, log_in
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, log_in
 from tests.conftest import make_user
 from tests.factories import make_pillar, make_story
 
@@ -74,4 +74,19 @@ class DashboardJourneyTests:
         assert "Île-de-France, over the last 7 days" in julien.locator(".lead").text_content()
         region_rows = julien.get_by_role("table", name="Participation by store").locator("tbody.current th[scope=row]")
         assert region_rows.all_text_contents() == ["Paris Marais", "Paris Opéra"]
+        assert julien.console_errors == []
+
+    def test_on_a_phone_in_french_tables_scroll_sideways_and_a_bad_period_is_explained(self, new_page, cast):
+        some_activity(cast)
+        julien = new_page(locale="fr-FR", device=PHONE)
+        log_in(julien, "julien")
+        julien.goto("/dashboard/?period=mille")
+        assert julien.get_by_role("heading", name="Tableau de bord", level=1).is_visible()
+        note = julien.locator(".dashboard-note").text_content()
+        assert "«\u00a0mille\u00a0» n’est pas un nombre de jours" in note
+        # The page itself does not scroll sideways; the wide tables do, inside their own box.
+        assert julien.evaluate("document.documentElement.scrollWidth") <= 390
+        box = julien.locator("#stores-table .table-responsive")
+        assert box.evaluate("element => element.scrollWidth > element.clientWidth")
+        assert_accessible(julien)
         assert julien.console_errors == []

@@ -238,6 +238,22 @@ class PeriodTests:
         response = client.get(DASHBOARD, {"period": "<script>x</script>"})
         assert "<script>x" not in response.content.decode()
 
+    def test_the_page_and_the_csv_speak_french(self, client, network):
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD, {"period": "1000"}, HTTP_ACCEPT_LANGUAGE="fr")
+        page = response.content.decode()
+        assert "Une période dure au plus 365 jours\u00a0: le tableau de bord montre les 365 derniers jours." in page
+        assert "<h1>Tableau de bord</h1>" in page
+        assert "Auvergne-Rhône-Alpes, sur les 365 derniers jours (du " in page
+        header = csv_rows(client.get(export_url("stores"), HTTP_ACCEPT_LANGUAGE="fr"))[0]
+        assert header[:5] == [
+            "Magasin",
+            "Région",
+            "Effectif",
+            "Ont participé",
+            "Part de l’effectif qui a participé (%)",
+        ]
+
 
 class RegionTests:
     def test_a_regional_manager_sees_his_region_first(self, client, network):
