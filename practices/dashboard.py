@@ -3,7 +3,8 @@
 `build_report` reads everything the page and its CSV exports show in a fixed
 number of aggregate queries (GROUP BY store, region, pillar or day), whatever the
 number of stores and people; the rest is sums in Python over those few rows. It
-covers the whole network: choosing a region only orders and filters what is shown.
+covers the whole network: choosing a region only orders and filters what is shown,
+so every curator shares one report per period, kept a minute (`cached_report`).
 
 Only what can be attributed to a store counts (head-office people belong to none).
 Stories and comments count when published; a person "took part" when they posted,
@@ -11,9 +12,11 @@ voted, commented, said their store tried an idea or confirmed reading a standard
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -41,6 +44,8 @@ PERIOD_MAX = 365
 QUIET_DAYS = 30
 # Up to two months a day is one point of the line; beyond, a week.
 DAILY_UP_TO = 62
+# Every curator sees the same network-wide report: it is computed once a minute at most per period.
+REPORT_SECONDS = 60
 
 
 # The period
@@ -209,6 +214,7 @@ class Report:
     network: RegionRow
     timeline: Timeline
     coverage: Coverage
+    computed_at: datetime
 
     def region(self, pk: int | None) -> RegionRow:
         return next((row for row in self.regions if row.pk == pk), self.network)
@@ -466,6 +472,7 @@ def build_report(period: Period) -> Report:
         network=network,
         timeline=timeline(since, start, end, period.by_week),
         coverage=coverage(stories, stores),
+        computed_at=timezone.now(),
     )
 
 
@@ -485,3 +492,17 @@ def group_by_region(
     for region in regions.values():
         region.promotions, region.standards = by_region.get(region.pk, (0, 0))
     return sorted(regions.values(), key=lambda region: region.region.name), network
+
+
+def cached_report(period: Period) -> Report:
+    """build_report(period), kept REPORT_SECONDS in the cache; a cache that fails only means computing it."""
+    key = f"dashboard:report:{period.days}:{timezone.localdate().isoformat()}"
+    try:
+        report = cache.get(key)
+    except Exception:  # any cache failure is a miss: the page must not fail
+        report = None
+    if report is None:
+        report = build_report(period)
+        with suppress(Exception):  # the report is computed: keeping it is a bonus
+            cache.set(key, report, REPORT_SECONDS)
+    return replace(report, period=period)  # the note, in this person's language

@@ -44,7 +44,7 @@ def scope_name(scope: RegionRow) -> str:
 def load(request: HttpRequest) -> tuple[View, list[str]]:
     require_perm(request, "practices.view_dashboard")
     period = dashboard.parse_period(request.GET.get("period"))
-    report = dashboard.build_report(period)
+    report = dashboard.cached_report(period)
     scope, region_note = choose_scope(request, report)
     return View(report=report, scope=scope), [note for note in (period.note, region_note) if note]
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -436,9 +437,36 @@ class QueryCountTests:
             response = client.get(DASHBOARD)
         assert len(response.context["report"].stores) == 5 + extra_stores
         # the same without the navigation's unread notifications
+        cache.clear()
         with django_assert_num_queries(16):
             rows = csv_rows(client.get(export_url("stores")))
         assert len(rows) == 1 + 5 + extra_stores
+
+    def test_curators_share_the_report_for_a_minute(self, client, network, django_assert_num_queries):
+        client.force_login(network.julien)
+        first = client.get(DASHBOARD).context["report"]
+        make_story(network.camille, title="Too recent for this minute")
+        # session, user, permissions (user, groups), unread notifications: the report comes from the cache
+        with django_assert_num_queries(5):
+            response = client.get(DASHBOARD, {"region": "ile-de-france"})
+        assert response.context["report"].computed_at == first.computed_at
+        assert store_row(response.context["report"], "Paris Opéra").participation.stories == 1
+        # another period is another report
+        assert client.get(DASHBOARD, {"period": "7"}).context["report"].computed_at > first.computed_at
+        cache.clear()  # as when the minute is over
+        fresh = client.get(DASHBOARD).context["report"]
+        assert store_row(fresh, "Paris Opéra").participation.stories == 2
+
+    def test_a_broken_cache_only_means_computing_the_report(self, client, network, monkeypatch):
+        def broken(*args, **kwargs):
+            raise ConnectionError("the cache is down")
+
+        monkeypatch.setattr(dashboard.cache, "get", broken)
+        monkeypatch.setattr(dashboard.cache, "set", broken)
+        client.force_login(network.julien)
+        response = client.get(DASHBOARD)
+        assert response.status_code == 200
+        assert store_row(response.context["report"], "Lyon Bellecour").participation.votes == 1
 
 
 class ChartTests:
