@@ -23,9 +23,6 @@ class Cell:
     value: Value
     gap: bool = False
 
-    def __str__(self) -> str:
-        return "" if self.value is None else str(self.value)
-
 
 @dataclass(frozen=True)
 class Column:
@@ -58,10 +55,6 @@ class Table:
     footer: list[list[Value | Cell]] = field(default_factory=list)
     note: str = ""
     export_url: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(group.rows for group in self.groups)
 
     @property
     def all_rows(self) -> list[list[Value]]:
