@@ -46,6 +46,9 @@ REVIEW_AFTER_ATTENTION = timedelta(days=180)
 RESERVED_SLUGS = {"new", "archive", "reviews"}
 
 
+LONG_TEXT_FIELDS = ["practice", "practice_html", "why", "why_html", "situation", "search_document", "search_vector"]
+
+
 class StandardQuerySet(models.QuerySet):
     def published(self):
         """Standards in the library (not drafts, not retired)."""
@@ -86,6 +89,8 @@ class StandardQuerySet(models.QuerySet):
         return (
             self.select_related("pillar")
             .prefetch_related("tags")
+            # A card shows none of the long texts: leaving them out keeps a search's sort small.
+            .defer(*LONG_TEXT_FIELDS)
             .annotate(
                 source_count=Coalesce(Subquery(sources.annotate(n=Count("pk")).values("n")), 0),
                 tried_total=Coalesce(Subquery(sources.annotate(n=Sum("story__tried_count")).values("n")), 0),
