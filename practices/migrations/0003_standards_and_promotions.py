@@ -6,6 +6,8 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
+from config.migration_helpers import run_on_postgresql
+
 # PostgreSQL only, as for stories (stories/migrations/0005): full-text indexes on
 # the accent-free document, written exactly as practices/search.py queries it.
 INDEXES = [
@@ -14,12 +16,6 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS standard_search_en_idx ON practices_standard "
     "USING gin (to_tsvector('english'::regconfig, COALESCE(search_document, ''::text)))",
 ]
-
-
-def create_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in INDEXES:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -120,5 +116,5 @@ class Migration(migrations.Migration):
             model_name='standardrevision',
             constraint=models.UniqueConstraint(fields=('standard', 'number'), name='standard_revision_unique_number'),
         ),
-        migrations.RunPython(create_search_indexes, migrations.RunPython.noop),
+        migrations.RunPython(run_on_postgresql(INDEXES), migrations.RunPython.noop),
     ]

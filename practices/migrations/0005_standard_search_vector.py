@@ -1,6 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
+from config.migration_helpers import run_on_postgresql
+
 # PostgreSQL only, as for stories (stories/migrations/0006): a stored, indexed
 # vector replaces the two expression indexes of 0003.
 FORWARD = [
@@ -10,15 +12,6 @@ FORWARD = [
     "CREATE INDEX IF NOT EXISTS standard_search_vector_idx ON practices_standard USING gin (search_vector)",
 ]
 BACKWARD = ["DROP INDEX IF EXISTS standard_search_vector_idx"]
-
-
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,8 @@ from django.db import migrations, models
 
 from config.text import search_text
 
+from config.migration_helpers import run_on_postgresql
+
 # PostgreSQL only: full-text indexes (French and English stemming) on the
 # accent-free document, written exactly as practices/search.py queries it, and a
 # trigram index on the lexicon of words for spelling tolerance.
@@ -40,15 +42,6 @@ def fill_documents(apps, schema_editor):
             batch = []
     Story.objects.bulk_update(batch, ["search_document"])
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in words], batch_size=BATCH, ignore_conflicts=True)
-
-
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
+from config.migration_helpers import run_on_postgresql
+
 # PostgreSQL only: a stored vector, so neither the index check nor ranking
 # recomputes to_tsvector for every matching row (a second or more on 100,000
 # stories); it replaces the two expression indexes of 0005.
@@ -11,15 +13,6 @@ FORWARD = [
     "CREATE INDEX IF NOT EXISTS story_search_vector_idx ON stories_story USING gin (search_vector)",
 ]
 BACKWARD = ["DROP INDEX IF EXISTS story_search_vector_idx"]
-
-
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
