@@ -2,9 +2,8 @@ import re
 
 from django.db import migrations, models
 
-from config.text import search_text
-
 from config.migration_helpers import run_on_postgresql
+from config.text import search_text
 
 # PostgreSQL only: full-text indexes (French and English stemming) on the
 # accent-free document, written exactly as practices/search.py queries it, and a
