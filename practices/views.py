@@ -18,7 +18,7 @@ from practices.models import LearningPath, Promotion, Standard
 from practices.referents import referent_scopes
 from practices.search import search
 from stories.access import get_story_for_user
-from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Story
+from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Pillar, Story
 from stories.views import page_number, paginate
 
 LIBRARY_SORTS = {
@@ -53,7 +53,8 @@ def library(request: HttpRequest) -> HttpResponse:
         "stories": stories,
         "page": page,
         "has_next": has_next,
-        "pillars": form.fields["pillar"].queryset,
+        # One list for the drop-down and the pillar links (the form's widget would query again).
+        "pillars": list(Pillar.objects.all()),
     }
     template = "practices/library.html#results" if request.headers.get("HX-Request") else "practices/library.html"
     return render(request, template, context)

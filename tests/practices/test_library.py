@@ -279,8 +279,8 @@ class QueryCountTests:
         make_standards(cast.julien, count)
         client.force_login(cast.lea)
         # session, user, standards page (with counts), their tags, the user's and their groups' permissions
-        # (navigation), unread notifications, pillars for the filter, pillars for the links
-        with django_assert_num_queries(9):
+        # (navigation), unread notifications, pillars (one list for the filter and the links)
+        with django_assert_num_queries(8):
             response = client.get(LIBRARY)
         assert len(response.context["standards"]) == min(count, 20)
 
@@ -292,8 +292,8 @@ class QueryCountTests:
         client.force_login(cast.lea)
         # session, user, one search query (PostgreSQL: the known words spelt like the query, by trigram;
         # SQLite: every published standard's document, scored in Python), matching stories, standards page
-        # (with counts), their tags, permissions (user, groups), unread notifications, pillars x2 (filter, links)
-        with django_assert_num_queries(11):
+        # (with counts), their tags, permissions (user, groups), unread notifications, pillars (filter and links)
+        with django_assert_num_queries(10):
             response = client.get(LIBRARY, {"q": "umbrella"})
         assert len(response.context["standards"]) == min(count, 20)
         assert len(response.context["stories"]) == min(count, 10)
