@@ -19,7 +19,7 @@ from practices.referents import referent_scopes
 from practices.search import search
 from stories.access import get_story_for_user
 from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Pillar, Story
-from stories.views import page_number, paginate
+from stories.views import page_links, page_number, paginate
 
 LIBRARY_SORTS = {
     "new": ["-published_at", "-pk"],
@@ -51,8 +51,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "standards": rows,
         "stories": stories,
-        "page": page,
-        "has_next": has_next,
+        **page_links(request, page, has_next),
         # One list for the drop-down and the pillar links (the form's widget would query again).
         "pillars": list(Pillar.objects.all()),
     }
@@ -64,7 +63,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     page = page_number(request)
     retired = Standard.objects.filter(status=Standard.Status.RETIRED).order_by("-retired_at", "-pk")
     rows, has_next = paginate(retired.for_list(), page)
-    return render(request, "practices/archive.html", {"standards": rows, "page": page, "has_next": has_next})
+    return render(request, "practices/archive.html", {"standards": rows, **page_links(request, page, has_next)})
 
 
 def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -214,8 +213,7 @@ def curation(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "stories": rows,
-        "page": page,
-        "has_next": has_next,
+        **page_links(request, page, has_next),
         "can_promote": can_promote,
         "due_count": Standard.objects.due_for_review().count() if can_promote else 0,
     }

@@ -43,6 +43,14 @@ def page_url(request: HttpRequest, page: int) -> str:
     return f"?{query.urlencode()}"
 
 
+def page_links(request: HttpRequest, page: int, has_next: bool) -> dict:
+    """prev_url and next_url for a paginated list, keeping its filters (None where there is no such page)."""
+    return {
+        "prev_url": page_url(request, page - 1) if page > 1 else None,
+        "next_url": page_url(request, page + 1) if has_next else None,
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return feed(request)
 
@@ -77,8 +85,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         "cards": cards,
         "page": page,
         "has_next": has_next,
-        "prev_url": page_url(request, page - 1) if page > 1 else None,
-        "next_url": page_url(request, page + 1) if has_next else None,
+        **page_links(request, page, has_next),
     }
     template = "stories/feed.html#story-list" if request.headers.get("HX-Request") else "stories/feed.html"
     return render(request, template, context)

@@ -87,8 +87,9 @@ class BrowseTests:
         make_standards(cast.julien, 25)
         client.force_login(cast.lea)
         first, second = client.get(LIBRARY, {"sort": "title"}), client.get(LIBRARY, {"sort": "title", "page": 2})
-        assert len(first.context["standards"]) == 20 and first.context["has_next"]
-        assert len(second.context["standards"]) == 5 and not second.context["has_next"]
+        assert len(first.context["standards"]) == 20 and first.context["next_url"]
+        assert len(second.context["standards"]) == 5 and second.context["next_url"] is None
+        assert second.context["prev_url"] == "?sort=title&page=1"
         assert 'href="?sort=title&amp;page=2"' in first.content.decode()
 
     def test_htmx_gets_the_results_only(self, client, cast):
