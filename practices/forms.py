@@ -8,7 +8,7 @@ from taggit.forms import TagField
 from accounts.models import Region, User
 from config.text import validate_no_control_characters
 from practices.models import Standard
-from stories.forms import clean_tag_names, style_filter_selects
+from stories.forms import FilterForm, clean_tag_names
 from stories.models import Pillar, Story
 
 TEXT_LIMIT = 10_000
@@ -182,7 +182,7 @@ class PromoteForm(StandardFieldsMixin, forms.Form):
         return cleaned
 
 
-class CurationFilterForm(forms.Form):
+class CurationFilterForm(FilterForm):
     """The curation queue's query string; unknown values fall back to no filter."""
 
     region = forms.ModelChoiceField(
@@ -198,34 +198,22 @@ class CurationFilterForm(forms.Form):
         if scopes is not None:  # a referent: only their regions and pillars to choose from
             self.fields["region"].queryset = Region.objects.filter(pk__in={region for region, pillar in scopes})
             self.fields["pillar"].queryset = Pillar.objects.filter(pk__in={pillar for region, pillar in scopes})
-        style_filter_selects(self)
-
-    def filters(self) -> dict:
-        self.is_valid()
-        return {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
 
 
-class LibraryFilterForm(forms.Form):
+class LibraryFilterForm(FilterForm):
     """The library's query string; unknown values fall back to the defaults."""
 
     SORTS = [("new", _("Newest")), ("used", _("Most used")), ("title", _("A to Z"))]
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200, validators=[validate_no_control_characters])
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
     pillar = forms.ModelChoiceField(
         label=_("Pillar"), queryset=Pillar.objects.all(), to_field_name="slug", required=False, empty_label=_("All")
     )
-    tag = forms.CharField(
-        required=False, max_length=100, widget=forms.HiddenInput, validators=[validate_no_control_characters]
-    )
+    tag = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_filter_selects(self)
-
     def filters(self) -> dict:
-        self.is_valid()
-        values = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        values = super().filters()
         values["q"] = (values.get("q") or "").strip()
         values["sort"] = values.get("sort") or "new"
         return values

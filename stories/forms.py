@@ -138,7 +138,23 @@ class PhotoEditForm(forms.Form):
     remove = forms.BooleanField(label=_("Remove this photo"), required=False)
 
 
-class FeedFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A list page's query string: a value that is not valid is dropped (the default applies), never an error page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validate_no_control_characters)
+        style_filter_selects(self)
+
+    def filters(self) -> dict:
+        """The valid values; a missing or invalid one is None (or its subclass's default)."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+
+
+class FeedFilterForm(FilterForm):
     """The feed's query string. Unknown values fall back to the defaults, never to an error page."""
 
     SORTS = [("hot", _("Hot")), ("new", _("New")), ("top", _("Top"))]
@@ -156,17 +172,9 @@ class FeedFilterForm(forms.Form):
     store = forms.SlugField(required=False, widget=forms.HiddenInput)
     tag = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
-    def __init__(self, data, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.validators.append(validate_no_control_characters)
-        style_filter_selects(self)
-
     def filters(self) -> dict:
         """The valid filters, with defaults for anything missing or invalid."""
-        self.is_valid()
-        values = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        values = super().filters()
         values["sort"] = values.get("sort") or "hot"
         values["period"] = values.get("period") or "all"
         values["q"] = (values.get("q") or "").strip()
