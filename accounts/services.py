@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from accounts.caching import unread_count_forget
 from accounts.models import Notification, User
 
 
@@ -16,9 +17,11 @@ def notify(
         return None
     if once_key and Notification.objects.filter(recipient=recipient, once_key=once_key).exists():
         return None
-    return Notification.objects.create(
+    notification = Notification.objects.create(
         recipient=recipient, actor=actor, kind=kind, url=url, params=params, once_key=once_key
     )
+    unread_count_forget([recipient.pk])
+    return notification
 
 
 def notify_many(
@@ -34,6 +37,7 @@ def notify_many(
         if actor is None or person.pk != actor.pk
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    unread_count_forget([row.recipient_id for row in rows])
     return len(rows)
 
 
@@ -42,7 +46,9 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    unread_count_forget([user.pk])
+    return marked
 
 
 def weekly_digest_set(*, user: User, enabled: bool) -> bool:

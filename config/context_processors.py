@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import caching
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -35,4 +37,5 @@ def navigation(request: HttpRequest) -> dict:
         url = reverse(url_name)
         current = request.path == url or (url != "/" and request.path.startswith(url))
         items.append(NavItem(label=label, url=url, current=current))
-    return {"nav_items": items, "unread_count": request.user.notifications.unread().count()}
+    unread = caching.unread_count(user, lambda: user.notifications.unread().count())
+    return {"nav_items": items, "unread_count": unread}

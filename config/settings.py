@@ -145,12 +145,14 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend with each person's permissions cached (accounts/caching.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise. Sessions stay in the
 # database so that a Redis outage never logs everyone out.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

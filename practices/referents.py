@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Region, User
 from practices.models import Referent, Standard
 from practices.onboarding import Refused
+from stories.listing import lists_changed
 from stories.models import Pillar, Story
 
 PROFILE_STORIES = 10
@@ -49,15 +50,18 @@ def referent_name(*, person: User, pillar: Pillar, region: Region, curator: User
         raise Refused(already)
     try:
         with transaction.atomic():
-            return Referent.objects.create(person=person, pillar=pillar, region=region, named_by=curator)
+            referent = Referent.objects.create(person=person, pillar=pillar, region=region, named_by=curator)
     except IntegrityError as error:  # another curator named them at the same moment
         raise Refused(already) from error
+    lists_changed()  # the referent mark by their name on feed cards
+    return referent
 
 
 @transaction.atomic
 def referent_remove(*, referent: Referent) -> None:
     """End a referent role. Their stories and credits stay; only the mark goes."""
     referent.delete()
+    lists_changed()
 
 
 def referents_for_list():

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from stories.listing import lists_changed
 from stories.markdown import render_markdown
 from stories.models import Pillar, Story, StoryPhoto, StoryRevision
 
@@ -40,10 +41,22 @@ class StoryAdmin(admin.ModelAdmin):
     inlines = [StoryPhotoInline, StoryRevisionInline]
     actions = ["restore"]
 
+    # Every change here reaches the cached lists of stories (stories.listing) at once.
+
     @admin.action(description=_("Publish again (restore deleted or hidden stories)"))
     def restore(self, request, queryset):
         queryset.update(status=Story.Status.PUBLISHED)
+        lists_changed()
 
     def save_model(self, request, obj, form, change):
         obj.body_html = render_markdown(obj.body)
         super().save_model(request, obj, form, change)
+        lists_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        lists_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        lists_changed()

@@ -23,11 +23,9 @@ When the cache fails (Redis down), pages are slower, never broken.
 
 import functools
 import hashlib
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -39,9 +37,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
+from config.cache import cache_get_many, cache_set_many
 from stories.models import Story, StoryPhoto
-
-logger = logging.getLogger(__name__)
 
 # Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
 FRAGMENT_VERSION = 2
@@ -58,21 +55,6 @@ def _marker(name: str) -> str:
 def _key(kind: str, pk: int, *parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
     return f"story-{kind}:{FRAGMENT_VERSION}:{pk}:{digest}"
-
-
-def _cache_get_many(keys: list[str]) -> dict[str, str]:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # any cache failure is a miss: the page must not fail
-        logger.warning("story fragments: the cache could not be read", exc_info=True)
-        return {}
-
-
-def _cache_set_many(values: dict[str, str]) -> None:
-    try:
-        cache.set_many(values, timeout=FRAGMENT_TIMEOUT)
-    except Exception:
-        logger.warning("story fragments: the cache could not be written", exc_info=True)
 
 
 def story_tags(pks: Iterable[int]) -> dict[int, list[Tag]]:
@@ -173,12 +155,12 @@ def render_cards(request: HttpRequest, stories: Sequence[Story]) -> list[SafeStr
         )
         for story in stories
     }
-    cached = _cache_get_many(list(keys.values()))
+    cached = cache_get_many(list(keys.values()))
     html = {pk: cached[key] for pk, key in keys.items() if key in cached}
     missing = [story for story in stories if story.pk not in html]
     if missing:
         fresh = _render_cards(missing, user=request.user, now=now)
-        _cache_set_many({keys[pk]: card for pk, card in fresh.items()})
+        cache_set_many({keys[pk]: card for pk, card in fresh.items()}, timeout=FRAGMENT_TIMEOUT)
         html.update(fresh)
     csrf, back = get_token(request), escape(request.get_full_path())
     csrf_marker, next_marker = _marker("csrf"), _marker("next")
@@ -198,7 +180,7 @@ def render_story_body(story: Story) -> SafeString:
     """
     referent = story.author_is_referent
     key = _key("body", story.pk, story.updated_at, story.status, referent, get_language())
-    html = _cache_get_many([key]).get(key)
+    html = cache_get_many([key]).get(key)
     if html is None:
         story = Story.objects.select_related("author", "store__region", "pillar").get(pk=story.pk)
         context = {
@@ -208,5 +190,5 @@ def render_story_body(story: Story) -> SafeString:
             "author_is_referent": referent,
         }
         html = render_to_string("stories/includes/story_body.html", context)
-        _cache_set_many({key: html})
+        cache_set_many({key: html}, timeout=FRAGMENT_TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our template's output)

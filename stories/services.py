@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
 from accounts.services import notify
+from stories.listing import lists_changed, votes_changed
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
@@ -96,6 +97,7 @@ def story_create(
     search_words_add(document=story.search_document)
     Story.objects.filter(pk=story.pk).update_search_vectors()
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
+    lists_changed()
     return story
 
 
@@ -152,12 +154,14 @@ def story_update(
             photo.alt_text = alt_text
             photo.save(update_fields=["alt_text"])
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
+    lists_changed()
     return story
 
 
 def story_set_status(*, story: Story, status: str) -> Story:
     """Publish, hide (curators) or soft-delete (author) a story; nothing is erased."""
     Story.objects.filter(pk=story.pk).update(status=status, updated_at=timezone.now())
+    lists_changed()
     story.status = status
     return story
 
@@ -180,6 +184,7 @@ def _recount_votes(story_pk: int) -> Story:
     story.vote_count, story.voter_store_count = counts["votes"], counts["stores"]
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["vote_count", "voter_store_count", "hot_score"])
+    lists_changed()
     return story
 
 
@@ -189,6 +194,7 @@ def _recount_tries(story_pk: int) -> Story:
     story.tried_count = Tried.objects.filter(story_id=story_pk).count()
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["tried_count", "hot_score"])
+    lists_changed()
     return story
 
 
@@ -196,6 +202,7 @@ def _recount_comments(story_pk: int) -> None:
     """Recount a story's published comments (the hot score does not count them)."""
     published = Comment.objects.filter(story_id=story_pk, status=Comment.Status.PUBLISHED).count()
     Story.objects.filter(pk=story_pk).update(comment_count=published)
+    lists_changed()
 
 
 def _lock(story: Story) -> None:
@@ -225,6 +232,7 @@ def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
         created = False
         mine.delete()
     story = _recount_votes(story.pk)
+    votes_changed(user.pk)
     if created and story.vote_count in VOTE_MILESTONES:
         notify(
             recipient=story.author,

@@ -17,6 +17,7 @@ from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.fragments import render_cards, render_story_body
 from stories.guestbook import exchanged_store
+from stories.listing import cached_page
 from stories.models import Comment, Flag, Pillar, Story
 
 PAGE_SIZE = 20
@@ -75,7 +76,9 @@ def feed(request: HttpRequest) -> HttpResponse:
     if filters["q"]:
         stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
     page = page_number(request)
-    rows, has_next = paginate(stories.for_cards().with_user_vote(request.user).ranked(filters["sort"]), page)
+    stories = stories.for_cards().ranked(filters["sort"])
+    key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
+    rows, has_next = cached_page(key, lambda: paginate(stories, page), user=request.user)
     cards = render_cards(request, rows)
     context = {
         "form": form,

@@ -450,8 +450,8 @@ class QueryCountTests:
         client.force_login(network.julien)
         first = client.get(DASHBOARD).context["report"]
         make_story(network.camille, title="Too recent for this minute")
-        # session, user, permissions (user, groups), unread notifications: the report comes from the cache
-        with django_assert_num_queries(5):
+        # session, user: the report, permissions and unread count come from the cache
+        with django_assert_num_queries(2):
             response = client.get(DASHBOARD, {"region": "ile-de-france"})
         assert response.context["report"].computed_at == first.computed_at
         assert store_row(response.context["report"], "Paris Opéra").participation.stories == 1

@@ -13,7 +13,7 @@ from django.utils.translation import override
 
 from stories import services
 from stories.fragments import FRAGMENT_VERSION, age_bucket
-from stories.models import Story
+from stories.models import Story, hot_score
 from tests.factories import make_pillar, make_story
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,44 @@ class FeedCardTests:
         assert "Going away" not in page and "Staying" in page
         assert "Going away" not in feed(client, "/stories/?sort=new&page=1")
 
+    def test_a_new_story_is_first_in_new_at_once(self, client, cast):
+        make_story(cast.camille, title="Earlier")
+        client.force_login(cast.hugo)
+        assert "Earlier" in feed(client)  # the page is now cached
+        make_story(cast.lea, title="Just now")
+        assert client.get("/stories/?sort=new").context["stories"][0].title == "Just now"
+
+    def test_votes_reorder_the_hot_feed_at_once(self, client, cast):
+        older = make_story(cast.camille, title="Older")
+        five_hours_ago = timezone.now() - timedelta(hours=5)
+        score = hot_score(votes=0, voter_stores=0, tried_stores=0, published_at=five_hours_ago)
+        Story.objects.filter(pk=older.pk).update(published_at=five_hours_ago, hot_score=score)
+        make_story(cast.camille, title="Newer")
+        client.force_login(cast.hugo)
+        assert [s.title for s in client.get("/stories/").context["stories"]] == ["Newer", "Older"]
+        for person in (cast.hugo, cast.lea, cast.julien):
+            services.vote_set(user=person, story=older, voted=True)
+        assert [s.title for s in client.get("/stories/").context["stories"]] == ["Older", "Newer"]
+
+    def test_each_filter_and_page_is_a_list_of_its_own(self, client, cast):
+        make_story(cast.camille, title="An attention", kind="attention")
+        make_story(cast.camille, title="A story", kind="story")
+        client.force_login(cast.hugo)
+        assert "A story" in feed(client, "/stories/")
+        page = feed(client, "/stories/?kind=attention")
+        assert "An attention" in page and "A story" not in page
+        assert "An attention" not in feed(client, "/stories/?kind=story")
+
+    def test_an_administrator_restoring_a_story_brings_it_back_at_once(self, client, cast):
+        story = make_story(cast.camille, title="Back again")
+        services.story_set_status(story=story, status="deleted")
+        client.force_login(cast.admin)
+        assert "Back again" not in feed(client)
+        changelist = reverse("admin:stories_story_changelist")
+        form = {"action": "restore", "_selected_action": [story.pk]}
+        assert client.post(changelist, form).status_code == 302
+        assert "Back again" in feed(client)
+
     def test_a_french_reader_gets_french_cards_after_an_english_one(self, client, cast):
         make_story(cast.camille, title="Bilingual", tags=["pluie"])
         client.force_login(cast.hugo)
@@ -129,11 +167,12 @@ class FeedCardTests:
         assert "Utile" in french
         assert "by Camille Martin" in card_of(feed(client), "Bilingual")
 
-    def test_the_age_is_up_to_date(self, client, cast):
-        story = make_story(cast.camille, title="Aging")
+    def test_the_age_is_up_to_date(self, client, cast, monkeypatch):
+        make_story(cast.camille, title="Aging")
         client.force_login(cast.hugo)
         assert "0\xa0minutes" in card_of(feed(client), "Aging")
-        Story.objects.filter(pk=story.pk).update(published_at=timezone.now() - timedelta(hours=3, minutes=5))
+        now = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: now() + timedelta(hours=3, minutes=5))  # time passes, nothing else
         assert "3\xa0hours, 5\xa0minutes" in card_of(feed(client), "Aging")
 
     def test_each_reader_gets_their_own_csrf_token_and_way_back(self, cast):
@@ -160,11 +199,11 @@ class FeedCardTests:
         page = client.get(reverse("stories:store", args=["paris-opera"])).content.decode()
         assert 'aria-pressed="true"' in card_of(page, "Guestbook entry")
 
-    def test_the_feed_works_when_the_cache_is_down(self, client, cast, settings):
-        make_story(cast.camille, title="Still here")
+    def test_the_feed_and_a_story_page_work_when_the_cache_is_down(self, client, cast, settings):
+        story = make_story(cast.camille, title="Still here")
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "config.cache.RedisCache",
                 "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             }
         }
@@ -172,6 +211,9 @@ class FeedCardTests:
         response = client.get("/stories/")
         assert response.status_code == 200
         assert "Still here" in response.content.decode()
+        vote(client, story)
+        assert 'aria-pressed="true"' in card_of(feed(client), "Still here")
+        assert "Still here" in client.get(story.get_absolute_url()).content.decode()
 
 
 class StoryBodyTests:

@@ -280,13 +280,13 @@ class CommentTests:
             services.comment_add(author=cast.hugo, story=story, body=f"Comment {i}")
             services.tried_record(user=make_user(f"u{i}", store=cast.lyon, role="Staff"), story=story)
         client.force_login(cast.lea)
-        # session, user, permissions (user, groups), story (with my vote), comments with
-        # authors, tries with stores; for the body not cached yet: the story with its author,
-        # store and pillar, its photos, its tags; unread notifications, the viewer's store
-        with django_assert_num_queries(12):
+        # session, user (with their store), permissions (user, groups), story (with my vote),
+        # comments with authors, tries with stores; for the body not cached yet: the story
+        # with its author, store and pillar, its photos, its tags; unread notifications
+        with django_assert_num_queries(11):
             assert client.get(story.get_absolute_url()).status_code == 200
-        # The same page again: the body comes from the cache.
-        with django_assert_num_queries(9):
+        # The same page again: the body, my permissions and unread count come from the cache.
+        with django_assert_num_queries(5):
             assert client.get(story.get_absolute_url()).status_code == 200
 
 

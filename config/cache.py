@@ -1,0 +1,104 @@
+"""The shared cache, failing soft: a cache that cannot answer is a miss, never an error page.
+
+Django's Redis backend raises when Redis is down. Everything we keep in the cache
+can be computed again from the database, so every read and write goes through
+these helpers: when the cache fails, pages are slower, never broken.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.core.cache.backends import redis as django_redis
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def cache_get_many(keys: Iterable[str]) -> dict[str, Any]:
+    """The cached values of `keys` that are there; nothing at all when the cache fails."""
+    try:
+        return cache.get_many(list(keys))
+    except Exception:  # any cache failure is a miss: the page must not fail
+        logger.warning("the cache could not be read", exc_info=True)
+        return {}
+
+
+def cache_set_many(values: dict[str, Any], *, timeout: int | None) -> None:
+    try:
+        cache.set_many(values, timeout=timeout)
+    except Exception:
+        logger.warning("the cache could not be written", exc_info=True)
+
+
+def cache_add(key: str, value: Any, *, timeout: int | None) -> None:
+    try:
+        cache.add(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("the cache could not be written", exc_info=True)
+
+
+def cache_delete_many(keys: Iterable[str]) -> None:
+    try:
+        cache.delete_many(list(keys))
+    except Exception:
+        # A value that could not be forgotten lives until its timeout, which is why every one has a short one.
+        logger.warning("the cache could not forget %s", keys, exc_info=True)
+
+
+def cache_forget(keys: Iterable[str]) -> None:
+    """Forget cached values now, and again when the current transaction commits.
+
+    Again, because between now and the commit another request may read the old rows
+    from the database and store them.
+    """
+    keys = list(keys)
+    cache_delete_many(keys)
+    transaction.on_commit(lambda: cache_delete_many(keys))
+
+
+# Generations: a key whose value changes whenever a family of cached values goes out of
+# date. Each value is stored with the generation it was computed at, and read with it.
+
+
+def generation_new(key: str) -> None:
+    """Start a new generation: every value stored with an earlier one is out of date."""
+    cache_set_many({key: uuid.uuid4().hex}, timeout=None)
+
+
+def generation_start(key: str) -> str | None:
+    """The generation after finding none (first use, or evicted); None when the cache fails."""
+    cache_add(key, uuid.uuid4().hex, timeout=None)
+    return cache_get_many([key]).get(key)
+
+
+def generation_changed(key: str) -> None:
+    """Start a new generation now, and again when the current transaction commits (see cache_forget)."""
+    generation_new(key)
+    transaction.on_commit(lambda: generation_new(key))
+
+
+class _RedisCacheClient(django_redis.RedisCacheClient):
+    # Django builds a new redis.Redis for every cache call, and each one copies redis-py's
+    # table of about 170 response callbacks: a tenth of a warm feed request went there.
+    # A redis.Redis is safe to share between threads (its pool hands out connections).
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """Django's Redis cache, with one client per connection pool instead of one per call."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _RedisCacheClient
