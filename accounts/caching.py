@@ -32,19 +32,26 @@ def _unread_key(user_id: int) -> str:
     return f"accounts:unread:{user_id}"
 
 
+def _cached(user) -> dict:
+    """Everything cached about the person, read in one round trip and kept for the rest of the request."""
+    if not hasattr(user, "_cached_facts"):
+        user._cached_facts = cache_get_many([_permissions_key(user), GENERATION_KEY, _unread_key(user.pk)])
+    return user._cached_facts
+
+
 def cached_permissions(user, compute) -> set[str]:
     """The person's permission names from the cache, else `compute()`'s, then stored for the next request."""
-    key = _permissions_key(user)
-    found = cache_get_many([key, GENERATION_KEY])
+    found = _cached(user)
     generation = found.get(GENERATION_KEY)
-    entry = found.get(key)
+    entry = found.get(_permissions_key(user))
     if generation is not None and entry is not None and entry[:2] == (generation, user.is_superuser):
         return set(entry[2])
     permissions = compute()
     if generation is None:
         generation = generation_start(GENERATION_KEY)
     if generation is not None:
-        cache_set_many({key: (generation, user.is_superuser, frozenset(permissions))}, timeout=PERMISSIONS_TIMEOUT)
+        entry = (generation, user.is_superuser, frozenset(permissions))
+        cache_set_many({_permissions_key(user): entry}, timeout=PERMISSIONS_TIMEOUT)
     return permissions
 
 
@@ -58,13 +65,15 @@ def permissions_changed(**kwargs) -> None:
 def unread_count(user, compute) -> int:
     """The person's number of unread notifications from the cache, else `compute()`'s, then stored."""
     key = _unread_key(user.pk)
-    count = cache_get_many([key]).get(key)
+    count = _cached(user).get(key)
     if count is None:
         count = compute()
         cache_set_many({key: count}, timeout=UNREAD_TIMEOUT)
     return count
 
 
-def unread_count_forget(user_ids: list[int]) -> None:
-    """Forget these people's unread counts (they got or read notifications)."""
+def unread_count_forget(user_ids: list[int], *, reader=None) -> None:
+    """Forget these people's unread counts (they got or read notifications); `reader`, the person in this request."""
     cache_forget(_unread_key(pk) for pk in user_ids)
+    if reader is not None and hasattr(reader, "_cached_facts"):
+        reader._cached_facts.pop(_unread_key(reader.pk), None)

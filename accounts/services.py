@@ -47,7 +47,7 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     if pk is not None:
         unread = unread.filter(pk=pk)
     marked = unread.update(read_at=timezone.now())
-    unread_count_forget([user.pk])
+    unread_count_forget([user.pk], reader=user)
     return marked
 
 

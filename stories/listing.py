@@ -1,4 +1,4 @@
-"""Pages of stories shared by every reader (the feed), kept in the cache until any story changes.
+"""Rows many requests read: pages of the feed, kept until any story changes, and story pages' discussions.
 
 A page of the feed costs little in SQL but a lot in Python: building the query and
 the rows was a third of a warm feed request. The rows are the same for everyone who
@@ -12,13 +12,17 @@ with time alone, hence a short timeout as well.
 
 Which of the listed stories the reader voted for comes from the set of stories they
 voted for, cached for each person and forgotten when they vote (`votes_changed`).
+
+A story page's discussion (comments and "we tried it") is cached for each story and
+forgotten by every write to it (`discussion_changed`). Names shown in it (authors,
+stores) are not versioned: a rename reaches the cache when it expires, as for cards.
 """
 
 import hashlib
 from collections.abc import Callable
 
 from config.cache import cache_forget, cache_get_many, cache_set_many, generation_changed, generation_start
-from stories.models import Story, Vote
+from stories.models import Comment, Story, Tried, Vote
 
 LIST_TIMEOUT = 60
 VOTED_TIMEOUT = 10 * 60
@@ -64,3 +68,27 @@ def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, 
     for story in rows:
         story.user_voted = story.pk in voted
     return rows, has_next
+
+
+# A story page's discussion: its comments (with their authors) and the stores that tried it.
+
+DISCUSSION_TIMEOUT = 10 * 60
+
+
+def _discussion_key(story_pk: int) -> str:
+    return f"stories:discussion:{story_pk}"
+
+
+def discussion_changed(story_pk: int) -> None:
+    """A comment was added, edited, deleted or hidden, or a store tried the idea: read the discussion again."""
+    cache_forget([_discussion_key(story_pk)])
+
+
+def story_discussion(story: Story) -> tuple[list[Comment], list[Tried]]:
+    """The story's comments (authors and their stores loaded) and tries (stores loaded), from the cache when it can."""
+    key = _discussion_key(story.pk)
+    discussion = cache_get_many([key]).get(key)
+    if discussion is None:
+        discussion = (list(story.comments.for_story_page()), list(story.tries.select_related("store")))
+        cache_set_many({key: discussion}, timeout=DISCUSSION_TIMEOUT)
+    return discussion

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
 from accounts.services import notify
-from stories.listing import lists_changed, votes_changed
+from stories.listing import discussion_changed, lists_changed, votes_changed
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
@@ -195,6 +195,7 @@ def _recount_tries(story_pk: int) -> Story:
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["tried_count", "hot_score"])
     lists_changed()
+    discussion_changed(story_pk)
     return story
 
 
@@ -203,6 +204,7 @@ def _recount_comments(story_pk: int) -> None:
     published = Comment.objects.filter(story_id=story_pk, status=Comment.Status.PUBLISHED).count()
     Story.objects.filter(pk=story_pk).update(comment_count=published)
     lists_changed()
+    discussion_changed(story_pk)
 
 
 def _lock(story: Story) -> None:
@@ -324,6 +326,7 @@ def comment_edit(*, comment: Comment, body: str) -> Comment:
     comment.body_html = render_comment(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    discussion_changed(comment.story_id)
     return comment
 
 

@@ -17,7 +17,7 @@ from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.fragments import render_cards, render_story_body
 from stories.guestbook import exchanged_store
-from stories.listing import cached_page
+from stories.listing import cached_page, story_discussion
 from stories.models import Comment, Flag, Pillar, Story
 
 PAGE_SIZE = 20
@@ -251,7 +251,7 @@ def back_to(request: HttpRequest, fallback) -> HttpResponse:
 
 
 def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
-    comments = list(story.comments.for_story_page())
+    comments, tries = story_discussion(story)
     threads = [c for c in comments if c.parent_id is None]
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
@@ -259,7 +259,6 @@ def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
             replies.setdefault(comment.parent_id, []).append(comment)
     for thread in threads:
         thread.thread_replies = replies.get(thread.pk, [])
-    tries = list(story.tries.select_related("store"))
     user = request.user
     return {
         "story": story,

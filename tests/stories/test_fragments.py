@@ -251,6 +251,25 @@ class StoryBodyTests:
         theirs = other.get(story.get_absolute_url()).content.decode()
         assert 'aria-pressed="false"' in theirs and "1 vote" in theirs and "Fresh comment" in theirs
 
+    def test_every_change_to_the_discussion_shows_at_once(self, client, cast):
+        story = make_story(cast.camille, title="Talked about")
+        client.force_login(cast.lea)
+
+        def page() -> str:
+            return client.get(story.get_absolute_url()).content.decode()
+
+        assert "No comment yet" in page() and "No store has tried it yet" in page()
+        comment = services.comment_add(author=cast.hugo, story=story, body="First words")
+        assert "First words" in page()
+        services.comment_edit(comment=comment, body="Second thoughts")
+        assert "Second thoughts" in page() and "First words" not in page()
+        services.comment_set_status(comment=comment, status="hidden")
+        assert "Second thoughts" not in page()
+        services.tried_record(user=cast.hugo, story=story, outcome="Customers loved it")
+        assert "Lyon Bellecour" in page() and "Customers loved it" in page()
+        services.tried_record(user=cast.hugo, story=story, outcome="Still loved")
+        assert "Still loved" in page()
+
     def test_a_hidden_story_shows_its_warning_and_then_leaves(self, client, cast):
         story = make_story(cast.camille, title="Moderated")
         client.force_login(cast.julien)

@@ -285,8 +285,9 @@ class CommentTests:
         # with its author, store and pillar, its photos, its tags; unread notifications
         with django_assert_num_queries(11):
             assert client.get(story.get_absolute_url()).status_code == 200
-        # The same page again: the body, my permissions and unread count come from the cache.
-        with django_assert_num_queries(5):
+        # The same page again: session, user, story; the body, the comments and tries, my
+        # permissions and unread count come from the cache.
+        with django_assert_num_queries(3):
             assert client.get(story.get_absolute_url()).status_code == 200
 
 
