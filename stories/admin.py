@@ -12,6 +12,20 @@ class PillarAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
+    # Pillars are listed in the feed's cached filter form and on cards (stories.listing).
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        lists_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        lists_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        lists_changed()
+
 
 class StoryPhotoInline(admin.TabularInline):
     model = StoryPhoto

@@ -38,7 +38,8 @@ from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
 from config.cache import cache_get_many, cache_set_many
-from stories.models import Story, StoryPhoto
+from stories import listing
+from stories.models import Pillar, Story, StoryPhoto
 
 # Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
 FRAGMENT_VERSION = 2
@@ -191,4 +192,26 @@ def render_story_body(story: Story) -> SafeString:
         }
         html = render_to_string("stories/includes/story_body.html", context)
         cache_set_many({key: html}, timeout=FRAGMENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 (our template's output)
+
+
+# The feed's filter form.
+
+
+def render_feed_filters(form, filters: dict) -> SafeString:
+    """The feed's filter form with the current filters chosen, from the cache when it can.
+
+    It lists the pillars, so it is stored with the generation of the lists of stories,
+    which a pillar added or renamed starts anew (stories.listing.lists_changed).
+    """
+    values = sorted((name, getattr(value, "pk", value)) for name, value in filters.items())
+    key = _key("filters", 0, get_language(), values)
+    found = cache_get_many([key, listing.GENERATION_KEY])
+    generation, entry = found.get(listing.GENERATION_KEY), found.get(key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return mark_safe(entry[1])  # noqa: S308 (our template's output)
+    context = {"form": form, "filters": filters, "pillars": Pillar.objects.all()}
+    html = render_to_string("stories/feed.html#feed-filters", context)
+    if generation is not None:
+        cache_set_many({key: (generation, html)}, timeout=FRAGMENT_TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our template's output)

@@ -15,10 +15,10 @@ from accounts.models import Region, Store
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
-from stories.fragments import render_cards, render_story_body
+from stories.fragments import render_cards, render_feed_filters, render_story_body
 from stories.guestbook import exchanged_store
 from stories.listing import cached_page, story_discussion
-from stories.models import Comment, Flag, Pillar, Story
+from stories.models import Comment, Flag, Story
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -81,9 +81,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     rows, has_next = cached_page(key, lambda: paginate(stories, page), user=request.user)
     cards = render_cards(request, rows)
     context = {
-        "form": form,
+        "filters_html": render_feed_filters(form, filters),
         "filters": filters,
-        "pillars": Pillar.objects.all(),
         "stories": rows,
         "cards": cards,
         "page": page,

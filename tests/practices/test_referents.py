@@ -182,7 +182,7 @@ class ReferentMarkTests:
         # As in tests/stories/test_feed.py: the mark is part of the stories query (an EXISTS).
         with django_assert_num_queries(11):
             client.get("/stories/")
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             page = client.get("/stories/").content.decode()
         assert page.count("referent-mark") == referents
 

@@ -70,9 +70,9 @@ class FeedTests:
         with django_assert_num_queries(11):
             response = client.get("/stories/")
         assert len(response.context["stories"]) == len(response.context["cards"]) == min(count, 20)
-        # The same page again: the page, my votes, the cards, my permissions and unread
-        # count come from the cache; session, user, pillars.
-        with django_assert_num_queries(3):
+        # The same page again: session and user; the page, my votes, the cards, the filter
+        # form, my permissions and unread count come from the cache.
+        with django_assert_num_queries(2):
             client.get("/stories/")
 
     def test_filters_narrow_the_feed(self, client, cast):

@@ -154,6 +154,20 @@ class FeedCardTests:
         assert client.post(changelist, form).status_code == 302
         assert "Back again" in feed(client)
 
+    def test_the_filter_form_shows_the_chosen_filters_and_new_pillars(self, client, cast):
+        make_pillar(slug="be-positive", name="Be positive")
+        client.force_login(cast.hugo)
+        assert 'value="week" selected' in feed(client, "/stories/?period=week")
+        page = feed(client, "/stories/?period=month&pillar=be-positive")
+        assert 'value="month" selected' in page and 'value="be-positive" selected' in page
+        assert 'value="week" selected' not in page
+        client.force_login(cast.admin)
+        form = {"name": "Take charge", "name_fr": "Prendre les choses en main", "slug": "take-charge", "order": 3}
+        assert client.post(reverse("admin:stories_pillar_add"), form).status_code == 302
+        assert 'value="take-charge"' in feed(client, "/stories/?period=week")
+        french = client.get("/stories/?period=week", headers={"accept-language": "fr"}).content.decode()
+        assert "Prendre les choses en main" in french and "Cette semaine" in french
+
     def test_a_french_reader_gets_french_cards_after_an_english_one(self, client, cast):
         make_story(cast.camille, title="Bilingual", tags=["pluie"])
         client.force_login(cast.hugo)
