@@ -6,6 +6,12 @@ from django.shortcuts import get_object_or_404
 
 from stories.models import Comment, Story
 
+# What the story page shows around its cached body, and the standard the story inspired.
+PAGE_FIELDS = [
+    *["author_id", "title", "language", "status", "updated_at", "vote_count"],
+    *["promotion__standard__title", "promotion__standard__slug", "promotion__standard__status"],
+]
+
 
 def get_story_for_user(
     request: HttpRequest, pk: int, *, write: bool = False, react: bool = False, byline: bool = True
@@ -13,15 +19,20 @@ def get_story_for_user(
     """The story if the signed-in person may see it; with write, change it; with react, vote or comment on it.
 
     Reactions only go to published stories: a hidden or deleted one answers 404.
-    byline=False leaves out the author, store and pillar, for the story page, whose
-    cached body loads them itself when it is rendered again.
+    byline=False loads only what the story page and the vote button show around the
+    story's body (the body is cached, and loads the author, store, pillar and text
+    itself when it is rendered again).
     """
     stories = Story.objects.visible_to(request.user).with_user_vote(request.user).with_author_referent()
     if react:
         stories = stories.published()
     # promotion__standard: the standard the story inspired, if any (practices.Promotion), in the same query.
-    related = ["author", "store__region", "pillar"] if byline else []
-    story = get_object_or_404(stories.select_related(*related, "promotion__standard"), pk=pk)
+    stories = stories.select_related("promotion__standard")
+    if byline:
+        stories = stories.select_related("author", "store__region", "pillar")
+    else:
+        stories = stories.only(*PAGE_FIELDS)
+    story = get_object_or_404(stories, pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied
     return story
