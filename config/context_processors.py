@@ -1,3 +1,4 @@
+import functools
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -5,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import caching
+from config.fragments import site_footer, site_header
 
 
 @dataclass(frozen=True)
@@ -27,15 +29,27 @@ NAVIGATION = [
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The header and footer of base.html (rendered only when a template shows them) and the unread count."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
-    items = []
-    for label, url_name, permission in NAVIGATION:
-        if permission and not user.has_perm(permission):
-            continue
-        url = reverse(url_name)
-        current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append(NavItem(label=label, url=url, current=current))
-    unread = caching.unread_count(user, lambda: user.notifications.unread().count())
-    return {"nav_items": items, "unread_count": unread}
+        return {"site_header": lambda: site_header(request, [], 0), "site_footer": lambda: site_footer(request)}
+
+    @functools.cache
+    def nav_items() -> list[NavItem]:
+        items = []
+        for label, url_name, permission in NAVIGATION:
+            if permission and not user.has_perm(permission):
+                continue
+            url = reverse(url_name)
+            current = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append(NavItem(label=label, url=url, current=current))
+        return items
+
+    # Read with the person's permissions, in the same cache round trip.
+    unread_count = caching.unread_count(user, lambda: user.notifications.unread().count())
+    return {
+        "nav_items": nav_items,
+        "unread_count": unread_count,
+        "site_header": lambda: site_header(request, nav_items(), unread_count),
+        "site_footer": lambda: site_footer(request),
+    }

@@ -28,10 +28,7 @@ def get_story_for_user(
         stories = stories.published()
     # promotion__standard: the standard the story inspired, if any (practices.Promotion), in the same query.
     stories = stories.select_related("promotion__standard")
-    if byline:
-        stories = stories.select_related("author", "store__region", "pillar")
-    else:
-        stories = stories.only(*PAGE_FIELDS)
+    stories = stories.select_related("author", "store__region", "pillar") if byline else stories.only(*PAGE_FIELDS)
     story = get_object_or_404(stories, pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied

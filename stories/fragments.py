@@ -21,36 +21,27 @@ expire (FRAGMENT_TIMEOUT, also well under the life of a signed photo URL). Comme
 When the cache fails (Redis down), pages are slower, never broken.
 """
 
-import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
 from config.cache import cache_get_many, cache_set_many
+from config.fragments import fill_many, markers
 from stories import listing
 from stories.models import Pillar, Story, StoryPhoto
 
 # Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
-FRAGMENT_VERSION = 2
+FRAGMENT_VERSION = 3
 FRAGMENT_TIMEOUT = 10 * 60
 DAY = 24 * 3600
-
-
-@functools.cache
-def _marker(name: str) -> str:
-    # Derived from SECRET_KEY: no one can type it into a story to have the token copied there.
-    return f"fragment-{name}-{salted_hmac('stories.fragments', name, algorithm='sha256').hexdigest()[:20]}"
 
 
 def _key(kind: str, pk: int, *parts) -> str:
@@ -132,8 +123,7 @@ def _render_cards(missing: Sequence[Story], *, user, now: datetime) -> dict[int,
             "age": timesince(story.published_at, now),
             "cover": covers.get(card.pk),
             "tags": tags[card.pk],
-            "csrf_token": _marker("csrf"),
-            "next_url": _marker("next"),
+            **markers(),
         }
         rendered[story.pk] = render_to_string("stories/includes/story_card.html", context)
     return rendered
@@ -163,12 +153,7 @@ def render_cards(request: HttpRequest, stories: Sequence[Story]) -> list[SafeStr
         fresh = _render_cards(missing, user=request.user, now=now)
         cache_set_many({keys[pk]: card for pk, card in fresh.items()}, timeout=FRAGMENT_TIMEOUT)
         html.update(fresh)
-    csrf, back = get_token(request), escape(request.get_full_path())
-    csrf_marker, next_marker = _marker("csrf"), _marker("next")
-    return [
-        mark_safe(html.get(story.pk, "").replace(csrf_marker, csrf).replace(next_marker, back))  # noqa: S308 (our template's output)
-        for story in stories
-    ]
+    return fill_many([html.get(story.pk, "") for story in stories], request)
 
 
 # A story page's body.

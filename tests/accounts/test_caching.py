@@ -1,7 +1,10 @@
 """Permissions and unread counts kept in the cache: a change counts on the very next request."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.urls import reverse
 
 from accounts import roles
@@ -126,3 +129,42 @@ class CacheDownTests:
         assert client.get(CURATION).status_code == 200
         cast.julien.groups.clear()
         assert client.get(CURATION).status_code == 403
+
+
+class SiteChromeTests:
+    def test_the_header_follows_the_page_the_name_and_the_count(self, client, cast):
+        client.force_login(cast.camille)
+        assert 'href="/stories/" aria-current="page"' in nav(client)
+        library = client.get("/library/").content.decode()
+        assert 'href="/library/" aria-current="page"' in library
+        assert 'href="/stories/" aria-current="page"' not in library
+        cast.camille.display_name = "Camille R."
+        cast.camille.save(update_fields=["display_name"])
+        assert ">Camille R.</a>" in nav(client)
+
+    def test_each_person_gets_their_own_header(self, client, cast):
+        other = Client()
+        other.force_login(cast.hugo)
+        client.force_login(cast.camille)
+        assert f">{cast.camille.name}</a>" in nav(client)
+        page = nav(other)
+        assert f">{cast.hugo.name}</a>" in page and f">{cast.camille.name}</a>" not in page
+
+    def test_the_language_switcher_comes_back_to_this_page_with_a_working_token(self, cast):
+        first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first.force_login(cast.hugo)
+        second.force_login(cast.camille)
+        first.get("/stories/")
+        page = second.get('/stories/?q="><script>alert(1)</script>').content.decode()
+        footer = page[page.index('<footer class="site-footer">') :]
+        assert 'name="next" value="/stories/?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"' in footer
+        assert "<script>alert(1)" not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', footer).group(1)
+        form = {"language": "fr", "next": "/stories/", "csrfmiddlewaretoken": token}
+        assert second.post(reverse("accounts:set_language"), form).status_code == 302
+        assert "Se déconnecter" in second.get("/stories/").content.decode()
+
+    def test_the_log_in_page_has_the_same_footer_without_a_person(self, client):
+        page = client.get(reverse("login")).content.decode()
+        assert 'name="next" value="/accounts/login/"' in page
+        assert 'id="notifications-link"' not in page

@@ -1,0 +1,78 @@
+"""HTML rendered once and kept in the cache, with what differs per request left as markers.
+
+A cached fragment cannot hold a person's CSRF token or the page to come back to:
+the template is rendered with markers in their place, and `fill` puts this
+request's values there on the way out. Also here: the site's header and footer,
+which every page draws and which change far less often than pages are read.
+"""
+
+import functools
+import hashlib
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from config.cache import cache_get_many, cache_set_many
+
+# Bump when includes/header.html or includes/footer.html changes.
+CHROME_VERSION = 1
+CHROME_TIMEOUT = 10 * 60
+
+
+@functools.cache
+def marker(name: str) -> str:
+    """A stand-in for a per-request value ("csrf", "next") in a cached template."""
+    # Derived from SECRET_KEY: no one can type it into a story to have the token copied there.
+    return f"fragment-{name}-{salted_hmac('config.fragments', name, algorithm='sha256').hexdigest()[:20]}"
+
+
+def markers() -> dict:
+    """Template context that leaves the CSRF token and the way back as markers."""
+    return {"csrf_token": marker("csrf"), "next_url": marker("next")}
+
+
+def fill(html: str, request: HttpRequest) -> SafeString:
+    """`html` rendered with markers(), with this request's CSRF token and way back put in."""
+    return fill_many([html], request)[0]
+
+
+def fill_many(fragments: list[str], request: HttpRequest) -> list[SafeString]:
+    """fill() for several fragments, reading the token and the way back once."""
+    csrf, back = get_token(request), escape(request.get_full_path())
+    csrf_marker, next_marker = marker("csrf"), marker("next")
+    return [mark_safe(html.replace(csrf_marker, csrf).replace(next_marker, back)) for html in fragments]  # noqa: S308
+
+
+def _cached(name: str, parts: tuple, render) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    key = f"chrome-{name}:{CHROME_VERSION}:{digest}"
+    html = cache_get_many([key]).get(key)
+    if html is None:
+        html = render()
+        cache_set_many({key: html}, timeout=CHROME_TIMEOUT)
+    return html
+
+
+def site_header(request: HttpRequest, nav_items: list, unread_count: int) -> SafeString:
+    """The header: brand, notifications with the unread count, the person, log-out, the navigation."""
+    user, language = request.user, get_language()
+    if user.is_authenticated:
+        nav = tuple((item.url, item.current) for item in nav_items)
+        parts = (user.pk, user.username, user.name, language, nav, unread_count)
+    else:
+        parts = (None, language)
+    context = {"user": user, "nav_items": nav_items, "unread_count": unread_count, **markers()}
+    return fill(_cached("header", parts, lambda: render_to_string("includes/header.html", context)), request)
+
+
+def site_footer(request: HttpRequest) -> SafeString:
+    """The footer: the language switcher, which comes back to this page."""
+    context = {"LANGUAGE_CODE": get_language(), **markers()}
+    return fill(
+        _cached("footer", (get_language(),), lambda: render_to_string("includes/footer.html", context)), request
+    )
