@@ -56,9 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return feed(request)
 
 
-def feed(request: HttpRequest) -> HttpResponse:
-    form = FeedFilterForm(request.GET)
-    filters = form.filters()
+def feed_stories(filters: dict):
+    """The feed's stories for these filters (from FeedFilterForm.filters()), in the chosen order."""
     stories = Story.objects.published()
     if filters["period"] != "all":
         since = timezone.now() - timedelta(days=FeedFilterForm.PERIOD_DAYS[filters["period"]])
@@ -75,10 +74,16 @@ def feed(request: HttpRequest) -> HttpResponse:
         stories = stories.filter(tags__slug=filters["tag"])
     if filters["q"]:
         stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
+    return stories.for_cards().ranked(filters["sort"])
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    form = FeedFilterForm(request.GET)
+    filters = form.filters()
     page = page_number(request)
-    stories = stories.for_cards().ranked(filters["sort"])
     key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
-    rows, has_next = cached_page(key, lambda: paginate(stories, page), user=request.user)
+    # The query is only built when the page is not in the cache.
+    rows, has_next = cached_page(key, lambda: paginate(feed_stories(filters), page), user=request.user)
     cards = render_cards(request, rows)
     context = {
         "filters_html": render_feed_filters(form, filters),

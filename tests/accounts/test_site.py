@@ -1,6 +1,8 @@
 import os
+import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -146,16 +148,18 @@ class SeedDemoTests:
         assert not User.objects.filter(username="ines").exists()
 
 
+def require_redis() -> None:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+
+
 class RedisCacheTests:
     def test_redis_url_gives_a_working_shared_cache(self):
-        import socket
-
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            if os.environ.get("CI"):
-                raise
-            pytest.skip("no Redis on 127.0.0.1:6379")
+        require_redis()
         script = (
             "from django.core.cache import caches; cache = caches['default']; cache.set('probe', 'shared', 30); "
             "print(type(cache).__name__, cache.get('probe'))"
@@ -163,3 +167,22 @@ class RedisCacheTests:
         result = run_manage("shell", "-c", script, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/7")
         assert result.returncode == 0, result.stderr
         assert result.stdout.split()[-2:] == ["RedisCache", "shared"]
+
+    def test_a_change_in_one_app_process_reaches_the_others(self):
+        """Cached pages are stored with a generation: a write in one process makes every process read again."""
+        require_redis()
+        key, generation = f"probe-{uuid.uuid4().hex}", f"probe-generation-{uuid.uuid4().hex}"
+        store = (
+            "from config.cache import cache_get_many, cache_set_many, generation_start; "
+            f"cache_set_many({{'{key}': (generation_start('{generation}'), 'rows')}}, timeout=60)"
+        )
+        read = (
+            "from config.cache import cache_get_many; "
+            f"found = cache_get_many(['{key}', '{generation}']); "
+            f"print('current' if found['{key}'][0] == found['{generation}'] else 'out of date')"
+        )
+        change = f"from config.cache import generation_changed; generation_changed('{generation}')"
+        for script, expected in [(store, ""), (read, "current"), (change, ""), (read, "out of date")]:
+            result = run_manage("shell", "-c", script, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/7")
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.strip().endswith(expected)
