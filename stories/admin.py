@@ -6,13 +6,8 @@ from stories.markdown import render_markdown
 from stories.models import Pillar, Story, StoryPhoto, StoryRevision
 
 
-@admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_fr", "order"]
-    list_editable = ["order"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    # Pillars are listed in the feed's cached filter form and on cards (stories.listing).
+class ListsChangedMixin:
+    """Every change made on these admin pages reaches the cached lists of stories (stories.listing) at once."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -25,6 +20,15 @@ class PillarAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         lists_changed()
+
+
+@admin.register(Pillar)
+class PillarAdmin(ListsChangedMixin, admin.ModelAdmin):
+    """Pillars are listed in the feed's cached filter form."""
+
+    list_display = ["name", "name_fr", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 class StoryPhotoInline(admin.TabularInline):
@@ -43,7 +47,7 @@ class StoryRevisionInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(ListsChangedMixin, admin.ModelAdmin):
     """Administrators recover deleted stories here by setting the status back to published."""
 
     list_display = ["title", "kind", "author", "store", "status", "published_at", "vote_count"]
@@ -55,8 +59,6 @@ class StoryAdmin(admin.ModelAdmin):
     inlines = [StoryPhotoInline, StoryRevisionInline]
     actions = ["restore"]
 
-    # Every change here reaches the cached lists of stories (stories.listing) at once.
-
     @admin.action(description=_("Publish again (restore deleted or hidden stories)"))
     def restore(self, request, queryset):
         queryset.update(status=Story.Status.PUBLISHED)
@@ -65,12 +67,3 @@ class StoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.body_html = render_markdown(obj.body)
         super().save_model(request, obj, form, change)
-        lists_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        lists_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        lists_changed()
