@@ -11,47 +11,48 @@ it is one round trip.
   (see `permissions_changed`, connected in AccountsConfig.ready), so a changed
   role counts on the next request.
 - **The unread count** changes when a notification arrives or is read, always
-  through accounts.services, which forget the people concerned.
+  through accounts.services, which start a new version of it for the people concerned.
 
 Both have a short timeout too, for writes the code above cannot see (a cache that
 was down when something changed, a raw SQL update).
 """
 
-from config.cache import cache_forget, cache_get_many, cache_set_many, generation_changed, generation_start
+from config.cache import (
+    cache_get_many,
+    generation_changed,
+    generation_get,
+    generation_set,
+)
 
 PERMISSIONS_TIMEOUT = 5 * 60
 UNREAD_TIMEOUT = 5 * 60
 GENERATION_KEY = "accounts:permissions-generation"
+VERSION_TIMEOUT = 24 * 3600  # a person's unread-count version, forgotten after a day like the count
 
 
 def _permissions_key(user) -> str:
     return f"accounts:permissions:{user.pk}"
 
 
-def _unread_key(user_id: int) -> str:
-    return f"accounts:unread:{user_id}"
+def _unread_keys(user_id: int) -> tuple[str, str]:
+    return f"accounts:unread:{user_id}", f"accounts:unread-version:{user_id}"
 
 
 def _cached(user) -> dict:
     """Everything cached about the person, read in one round trip and kept for the rest of the request."""
     if not hasattr(user, "_cached_facts"):
-        user._cached_facts = cache_get_many([_permissions_key(user), GENERATION_KEY, _unread_key(user.pk)])
+        user._cached_facts = cache_get_many([_permissions_key(user), GENERATION_KEY, *_unread_keys(user.pk)])
     return user._cached_facts
 
 
 def cached_permissions(user, compute) -> set[str]:
     """The person's permission names from the cache, else `compute()`'s, then stored for the next request."""
-    found = _cached(user)
-    generation = found.get(GENERATION_KEY)
-    entry = found.get(_permissions_key(user))
-    if generation is not None and entry is not None and entry[:2] == (generation, user.is_superuser):
-        return set(entry[2])
+    key = _permissions_key(user)
+    entry, generation = generation_get(key, GENERATION_KEY, _cached(user))
+    if entry is not None and entry[0] == user.is_superuser:
+        return set(entry[1])
     permissions = compute()
-    if generation is None:
-        generation = generation_start(GENERATION_KEY)
-    if generation is not None:
-        entry = (generation, user.is_superuser, frozenset(permissions))
-        cache_set_many({_permissions_key(user): entry}, timeout=PERMISSIONS_TIMEOUT)
+    generation_set(key, (user.is_superuser, frozenset(permissions)), generation, timeout=PERMISSIONS_TIMEOUT)
     return permissions
 
 
@@ -64,16 +65,17 @@ def permissions_changed(**kwargs) -> None:
 
 def unread_count(user, compute) -> int:
     """The person's number of unread notifications from the cache, else `compute()`'s, then stored."""
-    key = _unread_key(user.pk)
-    count = _cached(user).get(key)
+    key, version_key = _unread_keys(user.pk)
+    count, version = generation_get(key, version_key, _cached(user), timeout=VERSION_TIMEOUT)
     if count is None:
         count = compute()
-        cache_set_many({key: count}, timeout=UNREAD_TIMEOUT)
+        generation_set(key, count, version, timeout=UNREAD_TIMEOUT)
     return count
 
 
-def unread_count_forget(user_ids: list[int], *, reader=None) -> None:
-    """Forget these people's unread counts (they got or read notifications); `reader`, the person in this request."""
-    cache_forget(_unread_key(pk) for pk in user_ids)
+def unread_count_changed(user_ids: list[int], *, reader=None) -> None:
+    """These people got or read notifications; `reader`, the person of this request, if they are one of them."""
+    for pk in user_ids:
+        generation_changed(_unread_keys(pk)[1], timeout=VERSION_TIMEOUT)
     if reader is not None and hasattr(reader, "_cached_facts"):
-        reader._cached_facts.pop(_unread_key(reader.pk), None)
+        del reader._cached_facts  # read again, with the new version

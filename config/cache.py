@@ -48,36 +48,51 @@ def cache_delete_many(keys: Iterable[str]) -> None:
         logger.warning("the cache could not forget %s", keys, exc_info=True)
 
 
-def cache_forget(keys: Iterable[str]) -> None:
-    """Forget cached values now, and again when the current transaction commits.
-
-    Again, because between now and the commit another request may read the old rows
-    from the database and store them.
-    """
-    keys = list(keys)
-    cache_delete_many(keys)
-    transaction.on_commit(lambda: cache_delete_many(keys))
-
-
 # Generations: a key whose value changes whenever a family of cached values goes out of
-# date. Each value is stored with the generation it was computed at, and read with it.
+# date. Each value is stored with the generation read before computing it, and is current
+# only while that generation is: a write that lands while a request computes the old value
+# starts a new generation, so the old value is never taken for current, whatever the timing.
 
 
-def generation_new(key: str) -> None:
+def generation_new(key: str, *, timeout: int | None = None) -> None:
     """Start a new generation: every value stored with an earlier one is out of date."""
-    cache_set_many({key: uuid.uuid4().hex}, timeout=None)
+    cache_set_many({key: uuid.uuid4().hex}, timeout=timeout)
 
 
-def generation_start(key: str) -> str | None:
+def generation_start(key: str, *, timeout: int | None = None) -> str | None:
     """The generation after finding none (first use, or evicted); None when the cache fails."""
-    cache_add(key, uuid.uuid4().hex, timeout=None)
+    cache_add(key, uuid.uuid4().hex, timeout=timeout)
     return cache_get_many([key]).get(key)
 
 
-def generation_changed(key: str) -> None:
-    """Start a new generation now, and again when the current transaction commits (see cache_forget)."""
-    generation_new(key)
-    transaction.on_commit(lambda: generation_new(key))
+def generation_changed(key: str, *, timeout: int | None = None) -> None:
+    """Start a new generation now, and again when the current transaction commits.
+
+    Again, because between now and the commit another request may read the old rows
+    from the database and store them under the new generation.
+    """
+    generation_new(key, timeout=timeout)
+    transaction.on_commit(lambda: generation_new(key, timeout=timeout))
+
+
+def generation_get(key: str, generation_key: str, found: dict, *, timeout: int | None = None) -> tuple[Any, str | None]:
+    """The value under `key` if it belongs to the current generation (else None), and that generation.
+
+    `found` is a cache read that asked for both keys. With no generation yet, one is
+    started; the generation is None only when the cache fails (then store nothing).
+    """
+    generation, entry = found.get(generation_key), found.get(key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return entry[1], generation
+    if generation is None:
+        generation = generation_start(generation_key, timeout=timeout)
+    return None, generation
+
+
+def generation_set(key: str, value: Any, generation: str | None, *, timeout: int | None) -> None:
+    """Store `value` (computed after reading `generation`) under `key`."""
+    if generation is not None:
+        cache_set_many({key: (generation, value)}, timeout=timeout)
 
 
 class _RedisCacheClient(django_redis.RedisCacheClient):

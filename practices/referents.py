@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Region, User
 from practices.models import Referent, Standard
 from practices.onboarding import Refused
-from stories.listing import lists_changed
+from stories.listing import lists_changed, stories_changed
 from stories.models import Pillar, Story
 
 PROFILE_STORIES = 10
@@ -53,7 +53,7 @@ def referent_name(*, person: User, pillar: Pillar, region: Region, curator: User
             referent = Referent.objects.create(person=person, pillar=pillar, region=region, named_by=curator)
     except IntegrityError as error:  # another curator named them at the same moment
         raise Refused(already) from error
-    lists_changed()  # the referent mark by their name on feed cards
+    _marks_changed(person.pk)
     return referent
 
 
@@ -61,7 +61,13 @@ def referent_name(*, person: User, pillar: Pillar, region: Region, curator: User
 def referent_remove(*, referent: Referent) -> None:
     """End a referent role. Their stories and credits stay; only the mark goes."""
     referent.delete()
+    _marks_changed(referent.person_id)
+
+
+def _marks_changed(person_id: int) -> None:
+    # The referent mark by their name, on feed cards and on their stories' pages.
     lists_changed()
+    stories_changed(Story.objects.filter(author_id=person_id).values_list("pk", flat=True))
 
 
 def referents_for_list():

@@ -18,6 +18,7 @@ from practices.models import (
     Standard,
     StandardRevision,
 )
+from stories.listing import stories_changed
 from stories.markdown import render_markdown
 from stories.models import Pillar, Story
 from stories.services import search_words_add
@@ -118,6 +119,11 @@ def _ask_to_read_again(*, standard: Standard, revision: StandardRevision, editor
     )
 
 
+def _sources_changed(standard: Standard) -> None:
+    # Story pages show the standard each story inspired: its title, and whether it is published.
+    stories_changed(Promotion.objects.filter(standard=standard).values_list("story_id", flat=True))
+
+
 def _notify_authors(*, standard: Standard, curator: User) -> None:
     """Tell each source story's author, once, that their story became this standard."""
     for promotion in standard.promotions.select_related("story__author"):
@@ -175,6 +181,7 @@ def standard_publish(*, standard: Standard, editor: User, change_note: str = "")
         material=True,
     )
     _notify_authors(standard=standard, curator=editor)
+    _sources_changed(standard)
     return standard
 
 
@@ -202,6 +209,7 @@ def standard_update(
     _save_with_tags(standard, tags)
     if standard.status == Standard.Status.PUBLISHED:
         _add_revision(standard=standard, editor=editor, change_note=change_note, material=material)
+    _sources_changed(standard)
     return standard
 
 
@@ -219,6 +227,7 @@ def standard_retire(*, standard: Standard, editor: User) -> Standard:
         standard.status = Standard.Status.RETIRED
         standard.retired_at = timezone.now()
         standard.save(update_fields=["status", "retired_at", "updated_at"])
+        _sources_changed(standard)
     return standard
 
 
@@ -262,6 +271,7 @@ def story_promote(
     if standard is None:
         standard = standard_create(owner=curator, **(new_standard or {}))
     promotion = Promotion.objects.create(story=story, standard=standard, curator=curator, note=note)
+    stories_changed([story.pk])
     if publish and standard.status == Standard.Status.DRAFT:
         promotion.standard = standard_publish(standard=standard, editor=curator)
     elif standard.status == Standard.Status.PUBLISHED:

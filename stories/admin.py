@@ -1,29 +1,34 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from stories.listing import lists_changed
+from stories.listing import lists_changed, stories_changed
 from stories.markdown import render_markdown
 from stories.models import Pillar, Story, StoryPhoto, StoryRevision
 
 
-class ListsChangedMixin:
-    """Every change made on these admin pages reaches the cached lists of stories (stories.listing) at once."""
+class CachedRowsMixin:
+    """Every change made on these admin pages reaches the cached rows of stories (stories.listing) at once."""
+
+    def rows_changed(self, pks: list[int]) -> None:
+        lists_changed()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        lists_changed()
+        self.rows_changed([obj.pk])
 
     def delete_model(self, request, obj):
+        pk = obj.pk
         super().delete_model(request, obj)
-        lists_changed()
+        self.rows_changed([pk])
 
     def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        lists_changed()
+        self.rows_changed(pks)
 
 
 @admin.register(Pillar)
-class PillarAdmin(ListsChangedMixin, admin.ModelAdmin):
+class PillarAdmin(CachedRowsMixin, admin.ModelAdmin):
     """Pillars are listed in the feed's cached filter form."""
 
     list_display = ["name", "name_fr", "order"]
@@ -47,7 +52,7 @@ class StoryRevisionInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(ListsChangedMixin, admin.ModelAdmin):
+class StoryAdmin(CachedRowsMixin, admin.ModelAdmin):
     """Administrators recover deleted stories here by setting the status back to published."""
 
     list_display = ["title", "kind", "author", "store", "status", "published_at", "vote_count"]
@@ -62,7 +67,11 @@ class StoryAdmin(ListsChangedMixin, admin.ModelAdmin):
     @admin.action(description=_("Publish again (restore deleted or hidden stories)"))
     def restore(self, request, queryset):
         queryset.update(status=Story.Status.PUBLISHED)
+        self.rows_changed(list(queryset.values_list("pk", flat=True)))
+
+    def rows_changed(self, pks: list[int]) -> None:
         lists_changed()
+        stories_changed(pks)
 
     def save_model(self, request, obj, form, change):
         obj.body_html = render_markdown(obj.body)

@@ -33,7 +33,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
-from config.cache import cache_get_many, cache_set_many
+from config.cache import cache_get_many, cache_set_many, generation_get, generation_set
 from config.fragments import fill_many, markers
 from stories import listing
 from stories.models import Pillar, Story, StoryPhoto
@@ -191,12 +191,9 @@ def render_feed_filters(form, filters: dict) -> SafeString:
     """
     values = sorted((name, getattr(value, "pk", value)) for name, value in filters.items())
     key = _key("filters", 0, get_language(), values)
-    found = cache_get_many([key, listing.GENERATION_KEY])
-    generation, entry = found.get(listing.GENERATION_KEY), found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        return mark_safe(entry[1])  # noqa: S308 (our template's output)
-    context = {"form": form, "filters": filters, "pillars": Pillar.objects.all()}
-    html = render_to_string("stories/feed.html#feed-filters", context)
-    if generation is not None:
-        cache_set_many({key: (generation, html)}, timeout=FRAGMENT_TIMEOUT)
+    html, generation = generation_get(key, listing.GENERATION_KEY, cache_get_many([key, listing.GENERATION_KEY]))
+    if html is None:
+        context = {"form": form, "filters": filters, "pillars": Pillar.objects.all()}
+        html = render_to_string("stories/feed.html#feed-filters", context)
+        generation_set(key, html, generation, timeout=FRAGMENT_TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our template's output)

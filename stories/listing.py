@@ -1,32 +1,36 @@
-"""Rows many requests read: pages of the feed, kept until any story changes, and story pages' discussions.
+"""Rows many requests read, kept in the cache: feed pages, a person's votes, a story page's story and discussion.
 
 A page of the feed costs little in SQL but a lot in Python: building the query and
 the rows was a third of a warm feed request. The rows are the same for everyone who
 asks for the same filters and page; only whether the reader voted for each differs.
-So the rows are cached, stamped with the generation of the lists they were read at,
-and every write that changes what a list shows or its order calls `lists_changed()`:
-a story published, edited, hidden, deleted or restored, a vote, a comment, a "we
-tried it", an author made or unmade referent. The next reader of each page then
-reads it again from the database. Pages filtered by period (this week…) also move
-with time alone, hence a short timeout as well.
+So the rows are cached with the generation of the lists they were read at, and every
+write that changes what a list shows or its order calls `lists_changed()`: a story
+published, edited, hidden, deleted or restored, a vote, a comment, a "we tried it",
+an author made or unmade referent, a pillar changed. The next reader of each page
+then reads it again from the database. Pages filtered by period (this week…) also
+move with time alone, hence a short timeout as well.
 
-Which of the listed stories the reader voted for comes from the set of stories they
-voted for, cached for each person and forgotten when they vote (`votes_changed`).
+The same way, with a generation of their own:
+- each person's set of voted stories, which gives every cached row its `user_voted`
+  (`votes_changed`);
+- each story's row as its page shows it (`stories_changed`) and its discussion,
+  comments and "we tried it" (`discussion_changed`).
 
-A story page's discussion (comments and "we tried it") is cached for each story and
-forgotten by every write to it (`discussion_changed`). Names shown in it (authors,
-stores) are not versioned: a rename reaches the cache when it expires, as for cards.
+Names shown (authors, stores) are not versioned: a rename reaches the cache when it
+expires, as for cards (stories.fragments).
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from config.cache import cache_forget, cache_get_many, cache_set_many, generation_changed, generation_start
+from config.cache import cache_get_many, generation_changed, generation_get, generation_set
 from stories.models import Comment, Story, Tried, Vote
 
 LIST_TIMEOUT = 60
-VOTED_TIMEOUT = 10 * 60
+ROW_TIMEOUT = 10 * 60
 GENERATION_KEY = "stories:lists-generation"
+# Generations of one person's or one story's rows: forgotten after a day like the rows they stamp.
+VERSION_TIMEOUT = 24 * 3600
 
 
 def lists_changed() -> None:
@@ -34,13 +38,29 @@ def lists_changed() -> None:
     generation_changed(GENERATION_KEY)
 
 
-def _voted_key(user_id: int) -> str:
-    return f"stories:voted:{user_id}"
+# Whom a person voted for.
+
+
+def _voted_keys(user_id: int) -> tuple[str, str]:
+    return f"stories:voted:{user_id}", f"stories:voted-version:{user_id}"
 
 
 def votes_changed(user_id: int) -> None:
-    """The person voted or withdrew a vote: forget their cached set of votes."""
-    cache_forget([_voted_key(user_id)])
+    """The person voted or withdrew a vote."""
+    generation_changed(_voted_keys(user_id)[1], timeout=VERSION_TIMEOUT)
+
+
+def _voted(user, found: dict) -> frozenset[int]:
+    """The stories the person voted for, from `found` (a cache read that asked for _voted_keys) or the database."""
+    key, version_key = _voted_keys(user.pk)
+    voted, version = generation_get(key, version_key, found, timeout=VERSION_TIMEOUT)
+    if voted is None:
+        voted = frozenset(Vote.objects.filter(user_id=user.pk).values_list("story_id", flat=True))
+        generation_set(key, voted, version, timeout=ROW_TIMEOUT)
+    return voted
+
+
+# Feed pages.
 
 
 def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, user) -> tuple[list[Story], bool]:
@@ -50,45 +70,66 @@ def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, 
     `user_voted` for `user`, so the rows need not come with_user_vote.
     """
     list_key = "stories:list:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    voted_key = _voted_key(user.pk)
-    found = cache_get_many([list_key, GENERATION_KEY, voted_key])
-    generation, entry = found.get(GENERATION_KEY), found.get(list_key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        rows, has_next = entry[1], entry[2]
-    else:
-        if generation is None:
-            generation = generation_start(GENERATION_KEY)
-        rows, has_next = compute()
-        if generation is not None:
-            cache_set_many({list_key: (generation, rows, has_next)}, timeout=LIST_TIMEOUT)
-    voted = found.get(voted_key)
-    if voted is None:
-        voted = frozenset(Vote.objects.filter(user_id=user.pk).values_list("story_id", flat=True))
-        cache_set_many({voted_key: voted}, timeout=VOTED_TIMEOUT)
+    found = cache_get_many([list_key, GENERATION_KEY, *_voted_keys(user.pk)])
+    page, generation = generation_get(list_key, GENERATION_KEY, found)
+    if page is None:
+        page = compute()
+        generation_set(list_key, page, generation, timeout=LIST_TIMEOUT)
+    rows, has_next = page
+    voted = _voted(user, found)
     for story in rows:
         story.user_voted = story.pk in voted
     return rows, has_next
 
 
+# A story page's story: what the page shows around its body (stories.access.PAGE_FIELDS).
+
+
+def _story_keys(story_pk: int) -> tuple[str, str]:
+    return f"stories:page-story:{story_pk}", f"stories:page-story-version:{story_pk}"
+
+
+def stories_changed(story_pks: Iterable[int]) -> None:
+    """These stories' rows changed: text, status, votes, the standard they inspired, their author's roles."""
+    for pk in story_pks:
+        generation_changed(_story_keys(pk)[1], timeout=VERSION_TIMEOUT)
+
+
+def cached_story(story_pk: int, *, user, load: Callable[[], Story]) -> Story:
+    """A story for its page, with `user_voted` for `user`: from the cache when it is published and current.
+
+    `load()` reads it from the database, checking the person may see it (404
+    otherwise); only a published story, which everyone may see, is kept.
+    """
+    key, version_key = _story_keys(story_pk)
+    found = cache_get_many([key, version_key, *_voted_keys(user.pk)])
+    story, version = generation_get(key, version_key, found, timeout=VERSION_TIMEOUT)
+    if story is None:
+        story = load()
+        if story.status != Story.Status.PUBLISHED:
+            return story
+        generation_set(key, story, version, timeout=ROW_TIMEOUT)
+    story.user_voted = story.pk in _voted(user, found)
+    return story
+
+
 # A story page's discussion: its comments (with their authors) and the stores that tried it.
 
-DISCUSSION_TIMEOUT = 10 * 60
 
-
-def _discussion_key(story_pk: int) -> str:
-    return f"stories:discussion:{story_pk}"
+def _discussion_keys(story_pk: int) -> tuple[str, str]:
+    return f"stories:discussion:{story_pk}", f"stories:discussion-version:{story_pk}"
 
 
 def discussion_changed(story_pk: int) -> None:
-    """A comment was added, edited, deleted or hidden, or a store tried the idea: read the discussion again."""
-    cache_forget([_discussion_key(story_pk)])
+    """A comment was added, edited, deleted or hidden, or a store tried the idea."""
+    generation_changed(_discussion_keys(story_pk)[1], timeout=VERSION_TIMEOUT)
 
 
 def story_discussion(story: Story) -> tuple[list[Comment], list[Tried]]:
     """The story's comments (authors and their stores loaded) and tries (stores loaded), from the cache when it can."""
-    key = _discussion_key(story.pk)
-    discussion = cache_get_many([key]).get(key)
+    key, version_key = _discussion_keys(story.pk)
+    discussion, version = generation_get(key, version_key, cache_get_many([key, version_key]), timeout=VERSION_TIMEOUT)
     if discussion is None:
         discussion = (list(story.comments.for_story_page()), list(story.tries.select_related("store")))
-        cache_set_many({key: discussion}, timeout=DISCUSSION_TIMEOUT)
+        generation_set(key, discussion, version, timeout=ROW_TIMEOUT)
     return discussion

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
 from accounts.services import notify
-from stories.listing import discussion_changed, lists_changed, votes_changed
+from stories.listing import discussion_changed, lists_changed, stories_changed, votes_changed
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
@@ -155,6 +155,7 @@ def story_update(
             photo.save(update_fields=["alt_text"])
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
     lists_changed()
+    stories_changed([story.pk])
     return story
 
 
@@ -162,6 +163,7 @@ def story_set_status(*, story: Story, status: str) -> Story:
     """Publish, hide (curators) or soft-delete (author) a story; nothing is erased."""
     Story.objects.filter(pk=story.pk).update(status=status, updated_at=timezone.now())
     lists_changed()
+    stories_changed([story.pk])
     story.status = status
     return story
 
@@ -185,6 +187,7 @@ def _recount_votes(story_pk: int) -> Story:
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["vote_count", "voter_store_count", "hot_score"])
     lists_changed()
+    stories_changed([story_pk])
     return story
 
 

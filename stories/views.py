@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.fragments import render_cards, render_feed_filters, render_story_body
 from stories.guestbook import exchanged_store
-from stories.listing import cached_page, story_discussion
+from stories.listing import cached_page, cached_story, story_discussion
 from stories.models import Comment, Flag, Story
 
 PAGE_SIZE = 20
@@ -118,7 +119,8 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    story = get_story_for_user(request, pk, byline=False)
+    load = functools.partial(get_story_for_user, request, pk, byline=False)
+    story = cached_story(pk, user=request.user, load=load)
     return render(request, "stories/detail.html", story_page_context(request, story))
 
 

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import override
 
+from practices import services as practices_services
+from practices.referents import referent_name, referent_remove
 from stories import services
 from stories.fragments import FRAGMENT_VERSION, age_bucket
 from stories.models import Story, hot_score
-from tests.factories import make_pillar, make_story
+from tests.factories import make_pillar, make_standard, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +334,73 @@ class AgeBucketTests:
                     now = published + step + jitter
                     bucket, text = age_bucket(published, now), timesince(published, now)
                     assert seen.setdefault(bucket, text) == text, (step, jitter)
+
+
+class StoryRowTests:
+    """The story page's story comes from the cache; everything that changes what it shows reaches it at once."""
+
+    def page(self, client, story) -> str:
+        return client.get(story.get_absolute_url()).content.decode()
+
+    def test_an_edit_changes_the_page_title(self, client, cast):
+        story = make_story(cast.camille, title="First title")
+        client.force_login(cast.hugo)
+        assert "<title>First title" in self.page(client, story)
+        services.story_update(
+            story=story, editor=cast.camille, kind="story", title="Second title", body="Text", pillar=None,
+            tags=[], language="en",
+        )  # fmt: skip
+        assert "<title>Second title" in self.page(client, story)
+
+    def test_hiding_a_story_takes_it_away_from_readers_at_once(self, client, cast):
+        story = make_story(cast.camille, title="Soon hidden")
+        client.force_login(cast.hugo)
+        assert client.get(story.get_absolute_url()).status_code == 200
+        services.story_set_status(story=story, status="hidden")
+        assert client.get(story.get_absolute_url()).status_code == 404
+        services.story_set_status(story=story, status="published")
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+    def test_each_reader_sees_their_own_vote(self, client, cast):
+        story = make_story(cast.camille, title="Voted")
+        other = Client()
+        other.force_login(cast.lea)
+        client.force_login(cast.hugo)
+        self.page(client, story)
+        vote(client, story)
+        assert 'aria-pressed="true"' in self.page(client, story)
+        theirs = self.page(other, story)
+        assert 'aria-pressed="false"' in theirs and "1 vote" in theirs
+
+    def test_the_standard_it_inspired_shows_and_follows_its_title(self, client, cast):
+        story = make_story(cast.camille, title="Inspiring")
+        client.force_login(cast.hugo)
+        assert "This story inspired" not in self.page(client, story)
+        standard = make_standard(cast.julien, title="Lend umbrellas")
+        practices_services.story_promote(story=story, curator=cast.julien, standard=standard)
+        assert "Lend umbrellas" in self.page(client, story)
+        practices_services.standard_update(
+            standard=standard, editor=cast.julien, title="Lend umbrellas freely", summary=standard.summary,
+            practice=standard.practice, why=standard.why, pillar=None, tags=[], change_note="Clearer",
+        )  # fmt: skip
+        assert "Lend umbrellas freely" in self.page(client, story)
+
+    def test_a_referent_named_or_removed_shows_on_their_story_pages_at_once(self, client, cast):
+        pillar = make_pillar(slug="be-positive", name="Be positive")
+        story = make_story(cast.hugo, title="Hugo's page")
+        client.force_login(cast.lea)
+        assert ">Referent</span>" not in self.page(client, story)
+        referent = referent_name(person=cast.hugo, pillar=pillar, region=cast.lyon.region, curator=cast.julien)
+        assert ">Referent</span>" in self.page(client, story)
+        referent_remove(referent=referent)
+        assert ">Referent</span>" not in self.page(client, story)
+
+    def test_an_administrator_restoring_a_story_brings_its_page_back(self, client, cast):
+        story = make_story(cast.camille, title="Restored page")
+        client.force_login(cast.admin)
+        assert client.get(story.get_absolute_url()).status_code == 200
+        services.story_set_status(story=story, status="deleted")
+        changelist = reverse("admin:stories_story_changelist")
+        assert client.post(changelist, {"action": "restore", "_selected_action": [story.pk]}).status_code == 302
+        client.force_login(cast.hugo)
+        assert "Restored page" in self.page(client, story)

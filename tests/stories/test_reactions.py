@@ -281,13 +281,14 @@ class CommentTests:
             services.tried_record(user=make_user(f"u{i}", store=cast.lyon, role="Staff"), story=story)
         client.force_login(cast.lea)
         # session, user (with their store), permissions (user, groups), story (with my vote),
-        # comments with authors, tries with stores; for the body not cached yet: the story
-        # with its author, store and pillar, its photos, its tags; unread notifications
-        with django_assert_num_queries(11):
+        # the stories I voted for, comments with authors, tries with stores; for the body not
+        # cached yet: the story with its author, store and pillar, its photos, its tags; unread
+        # notifications
+        with django_assert_num_queries(12):
             assert client.get(story.get_absolute_url()).status_code == 200
-        # The same page again: session, user, story; the body, the comments and tries, my
-        # permissions and unread count come from the cache.
-        with django_assert_num_queries(3):
+        # The same page again: session and user; the story, my votes, the body, the comments
+        # and tries, my permissions and unread count come from the cache.
+        with django_assert_num_queries(2):
             assert client.get(story.get_absolute_url()).status_code == 200
 
 
