@@ -75,7 +75,6 @@ def unread_count(user, compute) -> int:
 
 def unread_count_changed(user_ids: list[int], *, reader=None) -> None:
     """These people got or read notifications; `reader`, the person of this request, if they are one of them."""
-    for pk in user_ids:
-        generation_changed(_unread_keys(pk)[1], timeout=VERSION_TIMEOUT)
+    generation_changed(*(_unread_keys(pk)[1] for pk in user_ids), timeout=VERSION_TIMEOUT)
     if reader is not None and hasattr(reader, "_cached_facts"):
         del reader._cached_facts  # read again, with the new version

@@ -6,6 +6,7 @@ these helpers: when the cache fails, pages are slower, never broken.
 """
 
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -13,39 +14,62 @@ from typing import Any
 from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
 from django.db import transaction
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
 
+# After a failure the cache is left alone for a few seconds in this process: a Redis that
+# hangs would otherwise cost every call its timeout, and log a traceback each time.
+PAUSE_AFTER_FAILURE = 5.0
+_paused_until = 0.0
+
+
+def _available() -> bool:
+    return time.monotonic() >= _paused_until
+
+
+def _failed(action: str) -> None:
+    global _paused_until
+    if _available():
+        logger.warning("the cache could not %s; leaving it alone for %s s", action, PAUSE_AFTER_FAILURE, exc_info=True)
+    _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+
+
+def cache_resume() -> None:
+    """Use the cache again at once (tests that take it down and bring it back)."""
+    global _paused_until
+    _paused_until = 0.0
+
+
 def cache_get_many(keys: Iterable[str]) -> dict[str, Any]:
     """The cached values of `keys` that are there; nothing at all when the cache fails."""
+    if not _available():
+        return {}
     try:
         return cache.get_many(list(keys))
     except Exception:  # any cache failure is a miss: the page must not fail
-        logger.warning("the cache could not be read", exc_info=True)
+        _failed("be read")
         return {}
 
 
 def cache_set_many(values: dict[str, Any], *, timeout: int | None) -> None:
+    if not _available():
+        return
     try:
         cache.set_many(values, timeout=timeout)
     except Exception:
-        logger.warning("the cache could not be written", exc_info=True)
+        _failed("be written")
 
 
 def cache_add(key: str, value: Any, *, timeout: int | None) -> None:
+    if not _available():
+        return
     try:
         cache.add(key, value, timeout=timeout)
     except Exception:
-        logger.warning("the cache could not be written", exc_info=True)
-
-
-def cache_delete_many(keys: Iterable[str]) -> None:
-    try:
-        cache.delete_many(list(keys))
-    except Exception:
-        # A value that could not be forgotten lives until its timeout, which is why every one has a short one.
-        logger.warning("the cache could not forget %s", keys, exc_info=True)
+        _failed("be written")
 
 
 # Generations: a key whose value changes whenever a family of cached values goes out of
@@ -54,9 +78,9 @@ def cache_delete_many(keys: Iterable[str]) -> None:
 # starts a new generation, so the old value is never taken for current, whatever the timing.
 
 
-def generation_new(key: str, *, timeout: int | None = None) -> None:
-    """Start a new generation: every value stored with an earlier one is out of date."""
-    cache_set_many({key: uuid.uuid4().hex}, timeout=timeout)
+def generation_new(*keys: str, timeout: int | None = None) -> None:
+    """Start new generations: every value stored with an earlier one is out of date."""
+    cache_set_many({key: uuid.uuid4().hex for key in keys}, timeout=timeout)
 
 
 def generation_start(key: str, *, timeout: int | None = None) -> str | None:
@@ -65,14 +89,15 @@ def generation_start(key: str, *, timeout: int | None = None) -> str | None:
     return cache_get_many([key]).get(key)
 
 
-def generation_changed(key: str, *, timeout: int | None = None) -> None:
-    """Start a new generation now, and again when the current transaction commits.
+def generation_changed(*keys: str, timeout: int | None = None) -> None:
+    """Start new generations now, and again when the current transaction commits.
 
     Again, because between now and the commit another request may read the old rows
     from the database and store them under the new generation.
     """
-    generation_new(key, timeout=timeout)
-    transaction.on_commit(lambda: generation_new(key, timeout=timeout))
+    if keys:
+        generation_new(*keys, timeout=timeout)
+        transaction.on_commit(lambda: generation_new(*keys, timeout=timeout))
 
 
 def generation_get(key: str, generation_key: str, found: dict, *, timeout: int | None = None) -> tuple[Any, str | None]:
@@ -107,7 +132,8 @@ class _RedisCacheClient(django_redis.RedisCacheClient):
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            # No retries: a cache call that fails is a miss, and the next ones wait (PAUSE_AFTER_FAILURE).
+            client = self._clients[id(pool)] = self._client(connection_pool=pool, retry=Retry(NoBackoff(), 0))
         return client
 
 

@@ -31,6 +31,12 @@ def marker(name: str) -> str:
     return f"fragment-{name}-{salted_hmac('config.fragments', name, algorithm='sha256').hexdigest()[:20]}"
 
 
+@functools.cache
+def markers_version() -> str:
+    """Part of every key of a fragment holding markers: a new SECRET_KEY makes new markers, and new keys."""
+    return hashlib.blake2b(marker("csrf").encode(), digest_size=4).hexdigest()
+
+
 def markers() -> dict:
     """Template context that leaves the CSRF token and the way back as markers."""
     return {"csrf_token": marker("csrf"), "next_url": marker("next")}
@@ -57,7 +63,7 @@ def fill_many(fragments: list[str], request: HttpRequest) -> list[SafeString]:
 
 def _cached(name: str, parts: tuple, render) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-    key = f"chrome-{name}:{CHROME_VERSION}:{digest}"
+    key = f"chrome-{name}:{CHROME_VERSION}:{markers_version()}:{digest}"
     html = cache_get_many([key]).get(key)
     if html is None:
         html = render()

@@ -53,21 +53,25 @@ def referent_name(*, person: User, pillar: Pillar, region: Region, curator: User
             referent = Referent.objects.create(person=person, pillar=pillar, region=region, named_by=curator)
     except IntegrityError as error:  # another curator named them at the same moment
         raise Refused(already) from error
-    _marks_changed(person.pk)
+    referent_marks_changed(person_id=person.pk)
     return referent
 
 
 @transaction.atomic
 def referent_remove(*, referent: Referent) -> None:
     """End a referent role. Their stories and credits stay; only the mark goes."""
-    referent.delete()
-    _marks_changed(referent.person_id)
+    referent.delete()  # referent_deleted (connected in PracticesConfig.ready) updates the cached marks
 
 
-def _marks_changed(person_id: int) -> None:
-    # The referent mark by their name, on feed cards and on their stories' pages.
+def referent_marks_changed(*, person_id: int) -> None:
+    """The person's referent mark, on feed cards and on their stories' pages, is read again."""
     lists_changed()
     stories_changed(Story.objects.filter(author_id=person_id).values_list("pk", flat=True))
+
+
+def referent_deleted(*, instance: Referent, **kwargs) -> None:
+    """Signal receiver: a role ended, removed here or with its pillar, region or person (cascades)."""
+    referent_marks_changed(person_id=instance.person_id)
 
 
 def referents_for_list():

@@ -29,7 +29,7 @@ class CachedRowsMixin:
 
 @admin.register(Pillar)
 class PillarAdmin(CachedRowsMixin, admin.ModelAdmin):
-    """Pillars are listed in the feed's cached filter form."""
+    """Pillars are listed in the feed's cached filter form (at once) and on cards (when they expire)."""
 
     list_display = ["name", "name_fr", "order"]
     list_editable = ["order"]
@@ -66,8 +66,9 @@ class StoryAdmin(CachedRowsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish again (restore deleted or hidden stories)"))
     def restore(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
         queryset.update(status=Story.Status.PUBLISHED)
-        self.rows_changed(list(queryset.values_list("pk", flat=True)))
+        self.rows_changed(pks)
 
     def rows_changed(self, pks: list[int]) -> None:
         lists_changed()

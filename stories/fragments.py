@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 from taggit.models import Tag, TaggedItem
 
 from config.cache import cache_get_many, cache_set_many, generation_get, generation_set
-from config.fragments import fill_many, markers
+from config.fragments import fill_many, markers, markers_version
 from stories import listing
 from stories.models import Pillar, Story, StoryPhoto
 
@@ -46,7 +46,7 @@ DAY = 24 * 3600
 
 def _key(kind: str, pk: int, *parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-    return f"story-{kind}:{FRAGMENT_VERSION}:{pk}:{digest}"
+    return f"story-{kind}:{FRAGMENT_VERSION}:{markers_version()}:{pk}:{digest}"
 
 
 def story_tags(pks: Iterable[int]) -> dict[int, list[Tag]]:

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from config.cache import cache_get_many, generation_changed, generation_get, generation_set
 from stories.models import Comment, Story, Tried, Vote
 
+# Bump when what the cached rows carry changes (fields, annotations): rows from before a deploy are not read.
+ROWS_VERSION = 1
 LIST_TIMEOUT = 60
 ROW_TIMEOUT = 10 * 60
 GENERATION_KEY = "stories:lists-generation"
@@ -38,11 +40,16 @@ def lists_changed() -> None:
     generation_changed(GENERATION_KEY)
 
 
+def lists_migrated(**kwargs) -> None:
+    """Signal receiver (post_migrate): a data migration may have changed what lists show."""
+    lists_changed()
+
+
 # Whom a person voted for.
 
 
 def _voted_keys(user_id: int) -> tuple[str, str]:
-    return f"stories:voted:{user_id}", f"stories:voted-version:{user_id}"
+    return f"stories:voted:{ROWS_VERSION}:{user_id}", f"stories:voted-version:{user_id}"
 
 
 def votes_changed(user_id: int) -> None:
@@ -69,7 +76,7 @@ def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, 
     `key` names the list, its filters and the page (plain values). Each story gets
     `user_voted` for `user`, so the rows need not come with_user_vote.
     """
-    list_key = "stories:list:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    list_key = f"stories:list:{ROWS_VERSION}:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
     found = cache_get_many([list_key, GENERATION_KEY, *_voted_keys(user.pk)])
     page, generation = generation_get(list_key, GENERATION_KEY, found)
     if page is None:
@@ -86,13 +93,12 @@ def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, 
 
 
 def _story_keys(story_pk: int) -> tuple[str, str]:
-    return f"stories:page-story:{story_pk}", f"stories:page-story-version:{story_pk}"
+    return f"stories:page-story:{ROWS_VERSION}:{story_pk}", f"stories:page-story-version:{story_pk}"
 
 
 def stories_changed(story_pks: Iterable[int]) -> None:
     """These stories' rows changed: text, status, votes, the standard they inspired, their author's roles."""
-    for pk in story_pks:
-        generation_changed(_story_keys(pk)[1], timeout=VERSION_TIMEOUT)
+    generation_changed(*(_story_keys(pk)[1] for pk in story_pks), timeout=VERSION_TIMEOUT)
 
 
 def cached_story(story_pk: int, *, user, load: Callable[[], Story]) -> Story:
@@ -117,7 +123,7 @@ def cached_story(story_pk: int, *, user, load: Callable[[], Story]) -> Story:
 
 
 def _discussion_keys(story_pk: int) -> tuple[str, str]:
-    return f"stories:discussion:{story_pk}", f"stories:discussion-version:{story_pk}"
+    return f"stories:discussion:{ROWS_VERSION}:{story_pk}", f"stories:discussion-version:{story_pk}"
 
 
 def discussion_changed(story_pk: int) -> None:

@@ -309,8 +309,15 @@ class Tried(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def for_story_page(self):
-        """Comments of a story page with their authors, in one query."""
-        return self.select_related("author", "author__store").order_by("created_at", "pk")
+        """Comments of a story page with what it shows of their authors, in one query."""
+        # Not the authors' whole rows: story pages' discussions are cached (stories.listing).
+        fields = ["story", "parent", "body_html", "status", "created_at", "edited_at"]
+        author = ["username", "display_name", "first_name", "last_name", "store__name", "store__slug"]
+        return (
+            self.select_related("author__store")
+            .only(*fields, "author", *[f"author__{name}" for name in author])
+            .order_by("created_at", "pk")
+        )
 
 
 class Comment(models.Model):

@@ -14,6 +14,7 @@ from django.core.cache import cache
 
 from accounts import roles
 from accounts.models import Region, Store, User
+from config.cache import cache_resume
 
 PASSWORD = "demo-pass-2026"
 
@@ -77,3 +78,4 @@ def media_in_tmp(settings, tmp_path):
 def empty_cache():
     """Every test starts with an empty cache: nothing rendered for an earlier test is served to this one."""
     cache.clear()
+    cache_resume()  # after a test that took the cache down

@@ -1,9 +1,13 @@
 """Permissions and unread counts kept in the cache: a change counts on the very next request."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
@@ -168,3 +172,19 @@ class SiteChromeTests:
         page = client.get(reverse("login")).content.decode()
         assert 'name="next" value="/accounts/login/"' in page
         assert 'id="notifications-link"' not in page
+
+
+class SessionMigrationTests:
+    def test_people_signed_in_before_the_cached_backend_stay_signed_in(self, client, cast):
+        migration = importlib.import_module("accounts.migrations.0005_sessions_cached_backend")
+        client.force_login(cast.camille)
+        session = SessionStore(session_key=client.session.session_key)
+        session[BACKEND_SESSION_KEY] = migration.OLD  # as Django's default backend wrote it
+        session.save()
+        assert client.get("/stories/").status_code == 302  # signed out: the backend is unknown now
+        client.force_login(cast.camille)
+        session = SessionStore(session_key=client.session.session_key)
+        session[BACKEND_SESSION_KEY] = migration.OLD
+        session.save()
+        migration.rename_backend(django_apps, None)
+        assert client.get("/stories/").status_code == 200

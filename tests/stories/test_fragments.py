@@ -1,6 +1,8 @@
 """Cached story cards and story bodies: whatever the cache holds, every page shows the story as it is now."""
 
 import re
+import socket
+import threading
 from datetime import timedelta
 
 import pytest
@@ -11,10 +13,12 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import override
 
+import config.cache
 from practices import services as practices_services
 from practices.referents import referent_name, referent_remove
 from stories import services
 from stories.fragments import FRAGMENT_VERSION, age_bucket
+from stories.listing import story_discussion
 from stories.models import Story, hot_score
 from tests.factories import make_pillar, make_standard, make_story
 
@@ -404,3 +408,60 @@ class StoryRowTests:
         assert client.post(changelist, {"action": "restore", "_selected_action": [story.pk]}).status_code == 302
         client.force_login(cast.hugo)
         assert "Restored page" in self.page(client, story)
+
+    def test_deleting_a_pillar_ends_the_referent_mark_on_story_pages_at_once(self, client, cast):
+        pillar = make_pillar(slug="be-positive", name="Be positive")
+        story = make_story(cast.hugo, title="Hugo's page")
+        referent_name(person=cast.hugo, pillar=pillar, region=cast.lyon.region, curator=cast.julien)
+        client.force_login(cast.admin)
+        assert ">Referent</span>" in self.page(client, story)
+        delete = reverse("admin:stories_pillar_delete", args=[pillar.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert ">Referent</span>" not in self.page(client, story)
+
+    def test_the_cached_discussion_holds_no_password_or_e_mail(self, client, cast):
+        story = make_story(cast.camille, title="Discussed")
+        services.comment_add(author=cast.hugo, story=story, body="Hello")
+        comments, _tries = story_discussion(story)
+        assert {"password", "email"} <= comments[0].author.get_deferred_fields()
+
+
+class CacheFailureTests:
+    def test_a_hanging_cache_is_left_alone_after_one_failure(self, client, cast, settings, monkeypatch):
+        """A Redis that accepts connections and never answers: one attempt, then pages go without it."""
+        monkeypatch.setattr(config.cache, "PAUSE_AFTER_FAILURE", 600)  # however slow this machine is today
+        attempts = []
+        server = socket.create_server(("127.0.0.1", 0))
+        server.settimeout(0.1)
+
+        def accept() -> None:
+            held = []
+            while not stop.is_set():
+                try:
+                    held.append(server.accept()[0])  # and never answer
+                    attempts.append(1)
+                except TimeoutError:
+                    continue
+
+        stop = threading.Event()
+        thread = threading.Thread(target=accept)
+        thread.start()
+        try:
+            port = server.getsockname()[1]
+            settings.CACHES = {
+                "default": {
+                    "BACKEND": "config.cache.RedisCache",
+                    "LOCATION": f"redis://127.0.0.1:{port}/0",
+                    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+                }
+            }
+            story = make_story(cast.camille, title="Still served")
+            client.force_login(cast.hugo)
+            for _ in range(3):
+                assert "Still served" in feed(client)
+                assert client.get(story.get_absolute_url()).status_code == 200
+        finally:
+            stop.set()
+            thread.join()
+            server.close()
+        assert len(attempts) == 1  # six pages, about twenty cache calls each, one connection tried
