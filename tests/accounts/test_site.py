@@ -168,7 +168,7 @@ class RedisCacheTests:
         assert result.returncode == 0, result.stderr
         assert result.stdout.split()[-2:] == ["RedisCache", "shared"]
 
-    def test_a_change_in_one_app_process_reaches_the_others(self):
+    def test_a_change_in_one_app_process_reaches_the_others(self, tmp_path):
         """Cached pages are stored with a generation: a write in one process makes every process read again."""
         require_redis()
         key, generation = f"probe-{uuid.uuid4().hex}", f"probe-generation-{uuid.uuid4().hex}"
@@ -183,6 +183,8 @@ class RedisCacheTests:
         )
         change = f"from config.cache import generation_changed; generation_changed('{generation}')"
         for script, expected in [(store, ""), (read, "current"), (change, ""), (read, "out of date")]:
-            result = run_manage("shell", "-c", script, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/7")
+            # A database of their own (SQLite): only the cache is shared here.
+            env = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/7", "DATABASE_URL": "", "VAR_DIR": str(tmp_path)}
+            result = run_manage("shell", "-c", script, **env)
             assert result.returncode == 0, result.stderr
             assert result.stdout.strip().endswith(expected)
