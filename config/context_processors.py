@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import caching
-from config.fragments import site_footer, site_header
+from config.fragments import site_chrome
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ def navigation(request: HttpRequest) -> dict:
     """The header and footer of base.html (rendered only when a template shows them) and the unread count."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"site_header": lambda: site_header(request, [], 0), "site_footer": lambda: site_footer(request)}
+        chrome = functools.cache(lambda: site_chrome(request, [], 0))
+        return {"site_header": lambda: chrome()[0], "site_footer": lambda: chrome()[1]}
 
     @functools.cache
     def nav_items() -> list[NavItem]:
@@ -47,9 +48,10 @@ def navigation(request: HttpRequest) -> dict:
 
     # Read with the person's permissions, in the same cache round trip.
     unread_count = caching.unread_count(user, lambda: user.notifications.unread().count())
+    chrome = functools.cache(lambda: site_chrome(request, nav_items(), unread_count))
     return {
         "nav_items": nav_items,
         "unread_count": unread_count,
-        "site_header": lambda: site_header(request, nav_items(), unread_count),
-        "site_footer": lambda: site_footer(request),
+        "site_header": lambda: chrome()[0],
+        "site_footer": lambda: chrome()[1],
     }

@@ -61,31 +61,26 @@ def fill_many(fragments: list[str], request: HttpRequest) -> list[SafeString]:
     return [mark_safe(html.replace(csrf_marker, csrf).replace(next_marker, back)) for html in fragments]  # noqa: S308
 
 
-def _cached(name: str, parts: tuple, render) -> str:
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-    key = f"chrome-{name}:{CHROME_VERSION}:{markers_version()}:{digest}"
-    html = cache_get_many([key]).get(key)
-    if html is None:
-        html = render()
-        cache_set_many({key: html}, timeout=CHROME_TIMEOUT)
-    return html
+def site_chrome(request: HttpRequest, nav_items: list, unread_count: int) -> tuple[SafeString, SafeString]:
+    """The header and the footer of base.html, from one cache entry for the person, language and page.
 
-
-def site_header(request: HttpRequest, nav_items: list, unread_count: int) -> SafeString:
-    """The header: brand, notifications with the unread count, the person, log-out, the navigation."""
+    The header: brand, notifications with the unread count, the person, log-out, the
+    navigation. The footer: the language switcher, which comes back to this page.
+    """
     user, language = request.user, get_language()
     if user.is_authenticated:
         nav = tuple((item.url, item.current) for item in nav_items)
         parts = (user.pk, user.username, user.name, language, nav, unread_count)
     else:
         parts = (None, language)
-    context = {"user": user, "nav_items": nav_items, "unread_count": unread_count, **markers()}
-    return fill(_cached("header", parts, lambda: render_to_string("includes/header.html", context)), request)
-
-
-def site_footer(request: HttpRequest) -> SafeString:
-    """The footer: the language switcher, which comes back to this page."""
-    context = {"LANGUAGE_CODE": get_language(), **markers()}
-    return fill(
-        _cached("footer", (get_language(),), lambda: render_to_string("includes/footer.html", context)), request
-    )
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    key = f"chrome:{CHROME_VERSION}:{markers_version()}:{digest}"
+    chrome = cache_get_many([key]).get(key)
+    if chrome is None:
+        context = {"user": user, "nav_items": nav_items, "unread_count": unread_count, **markers()}
+        header = render_to_string("includes/header.html", context)
+        footer = render_to_string("includes/footer.html", {"LANGUAGE_CODE": language, **markers()})
+        chrome = (header, footer)
+        cache_set_many({key: chrome}, timeout=CHROME_TIMEOUT)
+    header, footer = fill_many(list(chrome), request)
+    return header, footer
