@@ -42,6 +42,10 @@ def cached_keys(kind: str) -> list[str]:
     return [key for key in cache._cache if f":story-{kind}:{FRAGMENT_VERSION}:" in key]
 
 
+def page_of(client: Client, story: Story) -> str:
+    return client.get(story.get_absolute_url()).content.decode()
+
+
 def vote(client: Client, story: Story, voted: str = "1") -> None:
     assert client.post(reverse("stories:vote", args=[story.pk]), {"voted": voted}).status_code == 302
 
@@ -320,6 +324,11 @@ class StoryBodyTests:
         page = response.content.decode()
         assert 'aria-invalid="true"' in page and "Write something before sending." in page
         assert 'aria-describedby="id_body_helptext id_body_error"' in page
+        typed = client.post(reverse("stories:comment-new", args=[story.pk]), {"body": "x" * 3001})
+        assert "x" * 3001 + "</textarea>" in typed.content.decode()  # what was typed stays, with its error
+        french = client.get(story.get_absolute_url(), headers={"accept-language": "fr"}).content.decode()
+        assert '<label class="form-label" for="id_body">Votre commentaire</label>' in french
+        assert '<label class="form-label" for="id_body">Your comment</label>' in page_of(client, story)
 
 
 class AgeBucketTests:
