@@ -1,7 +1,7 @@
 """HTML rendered once and kept in the cache, with what differs per request left as markers.
 
 A cached fragment cannot hold a person's CSRF token or the page to come back to:
-the template is rendered with markers in their place, and `fill` puts this
+the template is rendered with markers in their place, and `fill_many` puts this
 request's values there on the way out. Also here: the site's header and footer,
 which every page draws and which change far less often than pages are read.
 """
@@ -49,13 +49,8 @@ def _token(request: HttpRequest) -> str:
     return request._fragments_csrf_token
 
 
-def fill(html: str, request: HttpRequest) -> SafeString:
-    """`html` rendered with markers(), with this request's CSRF token and way back put in."""
-    return fill_many([html], request)[0]
-
-
 def fill_many(fragments: list[str], request: HttpRequest) -> list[SafeString]:
-    """fill() for several fragments, reading the token and the way back once."""
+    """`fragments`, rendered with markers(), with this request's CSRF token and way back put in."""
     csrf, back = _token(request), escape(request.get_full_path())
     csrf_marker, next_marker = marker("csrf"), marker("next")
     return [mark_safe(html.replace(csrf_marker, csrf).replace(next_marker, back)) for html in fragments]  # noqa: S308
