@@ -42,16 +42,23 @@ def markers() -> dict:
     return {"csrf_token": marker("csrf"), "next_url": marker("next")}
 
 
-def _token(request: HttpRequest) -> str:
-    # One masked token for all the fragments of a page: masking one costs 32 random draws.
-    if not hasattr(request, "_fragments_csrf_token"):
-        request._fragments_csrf_token = get_token(request)
-    return request._fragments_csrf_token
+def csrf_token(request: HttpRequest) -> str:
+    """One masked CSRF token for everything a page draws: masking one costs 32 random draws.
+
+    The page's own `{% csrf_token %}` and `{{ csrf_token }}` get it too
+    (config.context_processors.navigation), and so do cached fragments.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    cached = getattr(request, "_page_csrf_token", None)
+    if cached is None or cached[0] != secret:  # none yet, or the secret was rotated (log-in)
+        token = get_token(request)
+        cached = request._page_csrf_token = (request.META.get("CSRF_COOKIE"), token)
+    return cached[1]
 
 
 def fill_many(fragments: list[str], request: HttpRequest) -> list[SafeString]:
     """`fragments`, rendered with markers(), with this request's CSRF token and way back put in."""
-    csrf, back = _token(request), escape(request.get_full_path())
+    csrf, back = csrf_token(request), escape(request.get_full_path())
     csrf_marker, next_marker = marker("csrf"), marker("next")
     return [mark_safe(html.replace(csrf_marker, csrf).replace(next_marker, back)) for html in fragments]  # noqa: S308
 

@@ -196,7 +196,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or "pytest" in sys.modules
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.staticfiles.StaticFilesStorage"
         )
     },
 }

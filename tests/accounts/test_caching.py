@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts import roles
 from accounts.models import Notification
 from accounts.services import notifications_mark_read, notify, notify_many
+from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,18 @@ class SiteChromeTests:
         form = {"language": "fr", "next": "/stories/", "csrfmiddlewaretoken": token}
         assert second.post(reverse("accounts:set_language"), form).status_code == 302
         assert "Se déconnecter" in second.get("/stories/").content.decode()
+
+    def test_a_page_masks_one_csrf_token_for_all_its_forms_and_it_works(self, cast):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(cast.camille)
+        story = make_story(author=cast.hugo)
+        page = client.get(f"/stories/{story.pk}/").content.decode()
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+        tokens |= set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))
+        assert len(tokens) == 1  # the header's log-out, the body's htmx header, the comment form, the footer
+        form = {"body": "Same token everywhere", "csrfmiddlewaretoken": tokens.pop()}
+        assert client.post(f"/stories/{story.pk}/comments/", form).status_code == 302
+        assert story.comments.get().body == "Same token everywhere"
 
     def test_the_log_in_page_has_the_same_footer_without_a_person(self, client):
         page = client.get(reverse("login")).content.decode()
