@@ -21,7 +21,7 @@ expires, as for cards (stories.fragments).
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from config.cache import cache_get_many, generation_changed, generation_get, generation_set
 from stories.models import Comment, Story, Tried, Vote
@@ -70,14 +70,18 @@ def _voted(user, found: dict) -> frozenset[int]:
 # Feed pages.
 
 
-def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, user) -> tuple[list[Story], bool]:
+def cached_page(
+    key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, user, also: Sequence[str] = ()
+) -> tuple[list[Story], bool, dict]:
     """`compute()`'s page of stories and whether another follows, from the cache when it is current.
 
     `key` names the list, its filters and the page (plain values). Each story gets
-    `user_voted` for `user`, so the rows need not come with_user_vote.
+    `user_voted` for `user`, so the rows need not come with_user_vote. The keys in
+    `also` are read in the same round trip, and that read comes back third (it has
+    the lists' generation too).
     """
     list_key = f"stories:list:{ROWS_VERSION}:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    found = cache_get_many([list_key, GENERATION_KEY, *_voted_keys(user.pk)])
+    found = cache_get_many([list_key, GENERATION_KEY, *_voted_keys(user.pk), *also])
     page, generation = generation_get(list_key, GENERATION_KEY, found)
     if page is None:
         page = compute()
@@ -86,7 +90,7 @@ def cached_page(key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, 
     voted = _voted(user, found)
     for story in rows:
         story.user_voted = story.pk in voted
-    return rows, has_next
+    return rows, has_next, found
 
 
 # A story page's story: what the page shows around its body (stories.access.PAGE_FIELDS).

@@ -16,7 +16,13 @@ from accounts.models import Region, Store
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
-from stories.fragments import render_cards, render_feed_filters, render_story_body
+from stories.fragments import (
+    feed_filters_key,
+    render_card_list,
+    render_cards,
+    render_feed_filters,
+    render_story_body,
+)
 from stories.guestbook import exchanged_store
 from stories.listing import cached_page, cached_story, story_discussion
 from stories.models import Comment, Flag, Story
@@ -79,18 +85,18 @@ def feed_stories(filters: dict):
 
 
 def feed(request: HttpRequest) -> HttpResponse:
-    form = FeedFilterForm(request.GET)
-    filters = form.filters()
+    filters = FeedFilterForm.filters_of(request.GET)
     page = page_number(request)
     key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
-    # The query is only built when the page is not in the cache.
-    rows, has_next = cached_page(key, lambda: paginate(feed_stories(filters), page), user=request.user)
-    cards = render_cards(request, rows)
+    # The query is only built when the page is not in the cache; the filter form comes in the same read.
+    rows, has_next, found = cached_page(
+        key, lambda: paginate(feed_stories(filters), page), user=request.user, also=[feed_filters_key(filters)]
+    )
     context = {
-        "filters_html": render_feed_filters(form, filters),
+        "filters_html": render_feed_filters(filters, found),
         "filters": filters,
         "stories": rows,
-        "cards": cards,
+        "cards": render_card_list(request, rows),
         "page": page,
         "has_next": has_next,
         **page_links(request, page, has_next),

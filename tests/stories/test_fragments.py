@@ -61,6 +61,23 @@ class FeedCardTests:
         assert without_token.sub("", second) == without_token.sub("", first)
         assert len(cached_keys("card")) == 1
 
+    def test_a_page_of_cards_is_one_entry_for_everyone_who_sees_it_alike(self, client, cast):
+        stories = [make_story(cast.camille, title=f"Shared {n}") for n in range(3)]
+        hugo, lea = Client(), Client()
+        hugo.force_login(cast.hugo)
+        lea.force_login(cast.lea)
+        feed(hugo)
+        page = feed(lea)
+        assert len(cached_keys("cards")) == 1 and len(cached_keys("card")) == 3
+        vote(lea, stories[1])
+        assert 'aria-pressed="true"' in card_of(feed(lea), "Shared 1")
+        assert 'aria-pressed="true"' not in card_of(feed(hugo), "Shared 1")
+        assert len(cached_keys("cards")) == 3  # before the vote, and after it as lea and as hugo see it
+        # The list after the vote is put together from the cards' entries: only the changed one is new.
+        assert len(cached_keys("card")) == 5
+        without_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+        assert without_token.sub("", card_of(feed(lea), "Shared 0")) == without_token.sub("", card_of(page, "Shared 0"))
+
     def test_a_vote_shows_at_once_to_the_voter_and_to_everyone_else(self, client, cast):
         story = make_story(cast.camille, title="Umbrellas")
         others = Client()
