@@ -36,7 +36,7 @@ from taggit.models import Tag, TaggedItem
 from config.cache import cache_get_many, cache_set_many, generation_get, generation_set
 from config.fragments import fill_many, markers, markers_version
 from stories import listing
-from stories.forms import FeedFilterForm
+from stories.forms import CommentForm, FeedFilterForm, TriedForm
 from stories.models import Pillar, Story, StoryPhoto
 
 # Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
@@ -195,6 +195,67 @@ def render_story_body(story: Story) -> SafeString:
         html = render_to_string("stories/includes/story_body.html", context)
         cache_set_many({key: html}, timeout=FRAGMENT_TIMEOUT)
     return mark_safe(html)  # noqa: S308 (our template's output)
+
+
+# A story page's content.
+
+
+def story_page_facts(request: HttpRequest, context: dict, comments: Sequence, versions: tuple) -> tuple:
+    """Everything the content of a story page depends on: the cache key is made of these.
+
+    The versions of the story's row and of its discussion (stories.listing), which
+    every write that changes them moves; the language; how long ago each comment was
+    written, as the page says it; and the viewer's side: their vote, what they may
+    do, their store and whether it tried the idea, and who they are only where the
+    page differs for them alone (their own story, their own comments).
+    """
+    story, user = context["story"], request.user
+    store = user.store
+    own = story.author_id == user.pk or any(comment.author_id == user.pk for comment in comments)
+    now = timezone.now()
+    return (
+        story.pk,
+        *versions,
+        get_language(),
+        user.pk if own else None,
+        story.user_voted,
+        context["can_react"],
+        context["can_edit"],
+        context["can_moderate"],
+        context["can_see_history"],
+        context["can_manage_standards"],
+        (store.pk, store.name) if store else None,
+        context["my_store_tried"],
+        tuple(age_bucket(comment.created_at, now) for comment in comments),
+    )
+
+
+def render_story_page(request: HttpRequest, context: dict, *, comments: Sequence, versions: tuple | None) -> SafeString:
+    """A story page's content for this viewer (stories/detail.html#story-page), from the cache when it can.
+
+    Everyone who sees the page the same way (story_page_facts) shares one entry. It is
+    only cached for a published story whose row and discussion came with versions
+    (`versions`, else None), and with the empty forms: a form sent back with its errors
+    is rendered for that request alone.
+    """
+    key = None
+    if versions is not None and None not in versions and context["can_react"]:
+        key = _key("page", context["story"].pk, story_page_facts(request, context, comments, versions))
+        html = cache_get_many([key]).get(key)
+        if html is not None:
+            return fill_many([html], request)[0]
+    page_context = {
+        **context,
+        "comment_form": context["comment_form"] or CommentForm(),
+        "tried_form": context["tried_form"] or TriedForm(),
+        "story_body": render_story_body(context["story"]),
+        "user": request.user,
+        **markers(),
+    }
+    html = render_to_string("stories/detail.html#story-page", page_context)
+    if key is not None:
+        cache_set_many({key: html}, timeout=FRAGMENT_TIMEOUT)
+    return fill_many([html], request)[0]
 
 
 # The feed's filter form.

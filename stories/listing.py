@@ -105,22 +105,27 @@ def stories_changed(story_pks: Iterable[int]) -> None:
     generation_changed(*(_story_keys(pk)[1] for pk in story_pks), timeout=VERSION_TIMEOUT)
 
 
-def cached_story(story_pk: int, *, user, load: Callable[[], Story]) -> Story:
+def cached_story(story_pk: int, *, user, load: Callable[[], Story]) -> tuple[Story, dict]:
     """A story for its page, with `user_voted` for `user`: from the cache when it is published and current.
 
     `load()` reads it from the database, checking the person may see it (404
-    otherwise); only a published story, which everyone may see, is kept.
+    otherwise); only a published story, which everyone may see, is kept. The story
+    comes with `cache_version`, the version of its row it belongs to (None when it
+    is not kept). Also returns the cache read, which has the story's discussion
+    too, for story_discussion: one round trip for both.
     """
     key, version_key = _story_keys(story_pk)
-    found = cache_get_many([key, version_key, *_voted_keys(user.pk)])
+    found = cache_get_many([key, version_key, *_voted_keys(user.pk), *_discussion_keys(story_pk)])
     story, version = generation_get(key, version_key, found, timeout=VERSION_TIMEOUT)
     if story is None:
         story = load()
         if story.status != Story.Status.PUBLISHED:
-            return story
+            story.cache_version = None
+            return story, found
         generation_set(key, story, version, timeout=ROW_TIMEOUT)
     story.user_voted = story.pk in _voted(user, found)
-    return story
+    story.cache_version = version
+    return story, found
 
 
 # A story page's discussion: its comments (with their authors) and the stores that tried it.
@@ -135,11 +140,18 @@ def discussion_changed(story_pk: int) -> None:
     generation_changed(_discussion_keys(story_pk)[1], timeout=VERSION_TIMEOUT)
 
 
-def story_discussion(story: Story) -> tuple[list[Comment], list[Tried]]:
-    """The story's comments (authors and their stores loaded) and tries (stores loaded), from the cache when it can."""
+def story_discussion(story: Story, found: dict | None = None) -> tuple[list[Comment], list[Tried], str | None]:
+    """The story's comments (authors and their stores loaded) and tries (stores loaded), from the cache when it can.
+
+    Also the version of the discussion they belong to (None when the cache fails).
+    `found`: a cache read that asked for the discussion's keys (cached_story's), if any.
+    """
     key, version_key = _discussion_keys(story.pk)
-    discussion, version = generation_get(key, version_key, cache_get_many([key, version_key]), timeout=VERSION_TIMEOUT)
+    if found is None:
+        found = cache_get_many([key, version_key])
+    discussion, version = generation_get(key, version_key, found, timeout=VERSION_TIMEOUT)
     if discussion is None:
         discussion = (list(story.comments.for_story_page()), list(story.tries.select_related("store")))
         generation_set(key, discussion, version, timeout=ROW_TIMEOUT)
-    return discussion
+    comments, tries = discussion
+    return comments, tries, version

@@ -21,7 +21,7 @@ from stories.fragments import (
     render_card_list,
     render_cards,
     render_feed_filters,
-    render_story_body,
+    render_story_page,
 )
 from stories.guestbook import exchanged_store
 from stories.listing import cached_page, cached_story, story_discussion
@@ -126,8 +126,8 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     load = functools.partial(get_story_for_user, request, pk, byline=False)
-    story = cached_story(pk, user=request.user, load=load)
-    return render(request, "stories/detail.html", story_page_context(request, story))
+    story, found = cached_story(pk, user=request.user, load=load)
+    return render(request, "stories/detail.html", story_page_context(request, story, found=found))
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -262,8 +262,13 @@ def back_to(request: HttpRequest, fallback) -> HttpResponse:
     return redirect(fallback)
 
 
-def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
-    comments, tries = story_discussion(story)
+def story_page_context(request: HttpRequest, story: Story, *, found: dict | None = None, **forms) -> dict:
+    """What stories/detail.html shows; `story_page`, its content, is drawn only if the template shows it.
+
+    `found`: cached_story's cache read, which has the discussion. A form passed in
+    (sent back with its errors) replaces the empty one, and the content is not cached.
+    """
+    comments, tries, discussion_version = story_discussion(story, found)
     threads = [c for c in comments if c.parent_id is None]
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
@@ -272,19 +277,23 @@ def story_page_context(request: HttpRequest, story: Story, **forms) -> dict:
     for thread in threads:
         thread.thread_replies = replies.get(thread.pk, [])
     user = request.user
-    return {
+    context = {
         "story": story,
-        "story_body": render_story_body(story),
         "threads": threads,
         "tries": tries,
         "my_store_tried": any(t.store_id == user.store_id for t in tries),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "tried_form": forms.get("tried_form") or TriedForm(),
+        # None: the empty form, made only if the content is drawn rather than found in the cache.
+        "comment_form": forms.get("comment_form"),
+        "tried_form": forms.get("tried_form"),
         "can_edit": story.can_edit(user),
         "can_moderate": user.has_perm("stories.moderate_story"),
         "can_see_history": story.can_see_history(user),
         "can_react": story.status == Story.Status.PUBLISHED,
+        "can_manage_standards": user.has_perm("practices.manage_standards"),
     }
+    versions = None if forms else (getattr(story, "cache_version", None), discussion_version)
+    context["story_page"] = functools.partial(render_story_page, request, context, comments=comments, versions=versions)
+    return context
 
 
 @require_POST

@@ -1,25 +1,30 @@
 """Cached story cards and story bodies: whatever the cache holds, every page shows the story as it is now."""
 
+import datetime
 import re
 import socket
 import threading
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timesince as django_timesince
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import override
 
 import config.cache
+from accounts import roles
 from practices import services as practices_services
 from practices.referents import referent_name, referent_remove
 from stories import services
 from stories.fragments import FRAGMENT_VERSION, age_bucket
 from stories.listing import story_discussion
 from stories.models import Story, hot_score
+from tests.conftest import make_user
 from tests.factories import make_pillar, make_standard, make_story
 
 pytestmark = pytest.mark.django_db
@@ -348,6 +353,109 @@ class StoryBodyTests:
         assert '<label class="form-label" for="id_body">Your comment</label>' in page_of(client, story)
 
 
+class StoryPageTests:
+    """The content of a story page is shared by readers who see it alike, and each reader sees their own side."""
+
+    @staticmethod
+    def reader(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def test_readers_who_see_it_alike_share_one_entry(self, cast):
+        story = make_story(cast.camille, title="Shared page")
+        nina = make_user("nina", store=cast.lyon, role=roles.STAFF)
+        first = page_of(self.reader(cast.hugo), story)
+        second = page_of(self.reader(nina), story)
+        assert len(cached_keys("page")) == 1
+        assert "We tried it at Lyon Bellecour" in first and "We tried it at Lyon Bellecour" in second
+        page_of(self.reader(cast.lea), story)  # another store: another entry
+        assert len(cached_keys("page")) == 2
+        assert "We tried it at Paris Marais" in page_of(self.reader(cast.lea), story)
+
+    def test_the_author_the_curator_and_a_colleague_each_see_their_own_buttons(self, cast):
+        story = make_story(cast.camille, title="Buttons")
+        people = (cast.camille, cast.julien, cast.hugo)
+        author, curator, colleague = (page_of(self.reader(user), story) for user in people)
+        edit = reverse("stories:edit", args=[story.pk])
+        hide = reverse("stories:hide", args=[story.pk])
+        assert edit in author and edit in curator and edit not in colleague
+        assert hide in curator and hide not in author and hide not in colleague
+        assert 'name="voted"' not in author and 'name="voted"' in colleague
+        assert reverse("stories:flag", args=[story.pk]) in colleague
+        assert reverse("stories:flag", args=[story.pk]) not in author
+
+    def test_a_store_that_tried_the_idea_no_longer_gets_the_form(self, cast):
+        story = make_story(cast.camille, title="Tried")
+        hugo, julien = self.reader(cast.hugo), self.reader(cast.julien)
+        assert "We tried it at Lyon Bellecour" in page_of(julien, story)
+        hugo.post(reverse("stories:tried", args=[story.pk]), {"outcome": "Loved it"})
+        page = page_of(julien, story)  # same store as hugo
+        assert "Loved it" in page and "We tried it at Lyon Bellecour" not in page
+        assert "We tried it at Paris Marais" in page_of(self.reader(cast.lea), story)
+
+    def test_only_the_author_of_a_comment_may_edit_it_on_the_shared_page(self, cast):
+        story = make_story(cast.camille, title="Discussed")
+        hugo, lea = self.reader(cast.hugo), self.reader(cast.lea)
+        page_of(lea, story)
+        hugo.post(reverse("stories:comment-new", args=[story.pk]), {"body": "Mine"})
+        comment = story.comments.get()
+        edit = reverse("stories:comment-edit", args=[comment.pk])
+        assert edit in page_of(hugo, story)
+        theirs = page_of(lea, story)
+        assert "Mine" in theirs and edit not in theirs
+        assert reverse("stories:comment-flag", args=[story.pk, comment.pk]) in theirs
+
+    def test_how_long_ago_a_comment_was_written_is_up_to_date(self, client, cast, monkeypatch):
+        story = make_story(cast.camille, title="Aging comment")
+        client.force_login(cast.hugo)
+        client.post(reverse("stories:comment-new", args=[story.pk]), {"body": "Old news"})
+        lea = self.reader(cast.lea)
+        assert "0\xa0minutes" in page_of(lea, story)
+        later = timedelta(hours=2, minutes=1)  # time passes, nothing else: for the page and for the timesince filter
+
+        class AnyDatetime(type):
+            def __instancecheck__(cls, value):
+                return isinstance(value, datetime.datetime)
+
+        class Later(datetime.datetime, metaclass=AnyDatetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.datetime.now(tz) + later
+
+        now = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: now() + later)
+        monkeypatch.setattr(django_timesince, "datetime", SimpleNamespace(datetime=Later))
+        assert "2\xa0hours, 1\xa0minute" in page_of(lea, story)
+
+    def test_a_draft_standard_it_inspired_shows_to_curators_only(self, cast):
+        story = make_story(cast.camille, title="Inspiring")
+        standard = make_standard(cast.julien, title="Draft rule", publish=False)
+        practices_services.story_promote(story=story, curator=cast.julien, standard=standard, publish=False)
+        assert "Draft rule" in page_of(self.reader(cast.julien), story)
+        assert "Draft rule" not in page_of(self.reader(cast.hugo), story)
+        practices_services.standard_publish(standard=standard, editor=cast.julien)
+        assert "Draft rule" in page_of(self.reader(cast.hugo), story)
+
+    def test_each_reader_gets_their_own_token_and_it_works(self, cast):
+        story = make_story(cast.camille, title="Tokens")
+        first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first.force_login(cast.hugo)
+        second.force_login(cast.julien)
+        page_of(first, story)
+        page = page_of(second, story)
+        token = re.search(r'action="/stories/\d+/comments/".*?name="csrfmiddlewaretoken" value="([^"]+)"', page, re.S)
+        form = {"body": "With my own token", "csrfmiddlewaretoken": token.group(1)}
+        assert second.post(reverse("stories:comment-new", args=[story.pk]), form).status_code == 302
+        assert "fragment-" not in page
+
+    def test_a_hidden_story_is_never_kept(self, cast):
+        story = make_story(cast.camille, title="Hidden page")
+        services.story_set_status(story=story, status="hidden")
+        assert "This story is hidden" in page_of(self.reader(cast.julien), story)
+        assert cached_keys("page") == []
+
+
 class AgeBucketTests:
     def test_the_bucket_changes_whenever_the_text_does(self):
         published = timezone.now().replace(microsecond=0) - timedelta(days=800)
@@ -448,7 +556,7 @@ class StoryRowTests:
     def test_the_cached_discussion_holds_no_password_or_e_mail(self, client, cast):
         story = make_story(cast.camille, title="Discussed")
         services.comment_add(author=cast.hugo, story=story, body="Hello")
-        comments, _tries = story_discussion(story)
+        comments, _tries, _version = story_discussion(story)
         assert {"password", "email"} <= comments[0].author.get_deferred_fields()
 
 
