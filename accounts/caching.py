@@ -38,11 +38,33 @@ def _unread_keys(user_id: int) -> tuple[str, str]:
     return f"accounts:unread:{user_id}", f"accounts:unread-version:{user_id}"
 
 
+def person_keys(user) -> list[str]:
+    """The keys of everything cached about the person, for a page's first read (config.fragments.page_read)."""
+    return [_permissions_key(user), GENERATION_KEY, *_unread_keys(user.pk)]
+
+
+def remember_read(user, found: dict) -> None:
+    """`found`, a cache read that asked for person_keys(user), serves the rest of the request."""
+    if not hasattr(user, "_cached_facts"):
+        user._cached_facts = found
+
+
 def _cached(user) -> dict:
     """Everything cached about the person, read in one round trip and kept for the rest of the request."""
     if not hasattr(user, "_cached_facts"):
-        user._cached_facts = cache_get_many([_permissions_key(user), GENERATION_KEY, *_unread_keys(user.pk)])
+        user._cached_facts = cache_get_many(person_keys(user))
     return user._cached_facts
+
+
+def person_stamp(user) -> tuple[str, str] | None:
+    """The versions of the person's cached permissions and unread count, as this request read them.
+
+    A value computed from both (the site's header) is current while they are the same;
+    None when either is not known yet (nothing is stored with it then).
+    """
+    found = _cached(user)
+    stamp = (found.get(GENERATION_KEY), found.get(_unread_keys(user.pk)[1]))
+    return None if None in stamp else stamp
 
 
 def cached_permissions(user, compute) -> set[str]:

@@ -23,7 +23,10 @@ expires, as for cards (stories.fragments).
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 
+from django.http import HttpRequest
+
 from config.cache import cache_get_many, generation_changed, generation_get, generation_set
+from config.fragments import page_read
 from stories.models import Comment, Story, Tried, Vote
 
 # Bump when what the cached rows carry changes (fields, annotations): rows from before a deploy are not read.
@@ -71,17 +74,18 @@ def _voted(user, found: dict) -> frozenset[int]:
 
 
 def cached_page(
-    key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, user, also: Sequence[str] = ()
+    request: HttpRequest, key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, also: Sequence[str] = ()
 ) -> tuple[list[Story], bool, dict]:
     """`compute()`'s page of stories and whether another follows, from the cache when it is current.
 
     `key` names the list, its filters and the page (plain values). Each story gets
-    `user_voted` for `user`, so the rows need not come with_user_vote. The keys in
-    `also` are read in the same round trip, and that read comes back third (it has
-    the lists' generation too).
+    `user_voted` for the person, so the rows need not come with_user_vote. The keys in
+    `also` are read in the same round trip (the page's first: config.fragments.page_read),
+    and that read comes back third (it has the lists' generation too).
     """
+    user = request.user
     list_key = f"stories:list:{ROWS_VERSION}:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    found = cache_get_many([list_key, GENERATION_KEY, *_voted_keys(user.pk), *also])
+    found = page_read(request, [list_key, GENERATION_KEY, *_voted_keys(user.pk), *also])
     page, generation = generation_get(list_key, GENERATION_KEY, found)
     if page is None:
         page = compute()
@@ -105,17 +109,18 @@ def stories_changed(story_pks: Iterable[int]) -> None:
     generation_changed(*(_story_keys(pk)[1] for pk in story_pks), timeout=VERSION_TIMEOUT)
 
 
-def cached_story(story_pk: int, *, user, load: Callable[[], Story]) -> tuple[Story, dict]:
-    """A story for its page, with `user_voted` for `user`: from the cache when it is published and current.
+def cached_story(request: HttpRequest, story_pk: int, *, load: Callable[[], Story]) -> tuple[Story, dict]:
+    """A story for its page, with `user_voted` for the person: from the cache when it is published and current.
 
     `load()` reads it from the database, checking the person may see it (404
     otherwise); only a published story, which everyone may see, is kept. The story
     comes with `cache_version`, the version of its row it belongs to (None when it
     is not kept). Also returns the cache read, which has the story's discussion
-    too, for story_discussion: one round trip for both.
+    too, for story_discussion: one round trip for both, the page's first.
     """
+    user = request.user
     key, version_key = _story_keys(story_pk)
-    found = cache_get_many([key, version_key, *_voted_keys(user.pk), *_discussion_keys(story_pk)])
+    found = page_read(request, [key, version_key, *_voted_keys(user.pk), *_discussion_keys(story_pk)])
     story, version = generation_get(key, version_key, found, timeout=VERSION_TIMEOUT)
     if story is None:
         story = load()

@@ -90,7 +90,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
     # The query is only built when the page is not in the cache; the filter form comes in the same read.
     rows, has_next, found = cached_page(
-        key, lambda: paginate(feed_stories(filters), page), user=request.user, also=[feed_filters_key(filters)]
+        request, key, lambda: paginate(feed_stories(filters), page), also=[feed_filters_key(filters)]
     )
     context = {
         "filters_html": render_feed_filters(filters, found),
@@ -126,7 +126,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     load = functools.partial(get_story_for_user, request, pk, byline=False)
-    story, found = cached_story(pk, user=request.user, load=load)
+    story, found = cached_story(request, pk, load=load)
     return render(request, "stories/detail.html", story_page_context(request, story, found=found))
 
 

@@ -456,6 +456,36 @@ class StoryPageTests:
         assert cached_keys("page") == []
 
 
+class CacheRoundTripTests:
+    """A warm page reads the cache twice: everything it can ask for at first, then what depends on that."""
+
+    @pytest.fixture
+    def reads(self, monkeypatch):
+        calls = []
+        get_many = cache.get_many
+
+        def counted(keys, *args, **kwargs):
+            calls.append(list(keys))
+            return get_many(keys, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "get_many", counted)
+        return calls
+
+    @pytest.mark.parametrize("page", ["feed", "story"])
+    def test_a_warm_page_reads_the_cache_twice(self, client, cast, reads, page):
+        story = make_story(cast.camille, title="Round trips")
+        client.force_login(cast.hugo)
+        path = "/stories/" if page == "feed" else story.get_absolute_url()
+        client.get(path)
+        client.get(path)
+        reads.clear()
+        assert "Round trips" in client.get(path).content.decode()
+        # 1. the person's permissions and unread count, the header and footer, the rows and my votes
+        # 2. the cards of the page (feed) or the page's content (story)
+        assert len(reads) == 2
+        assert any(key.startswith("chrome:") for key in reads[0]) and any("permissions" in key for key in reads[0])
+
+
 class AgeBucketTests:
     def test_the_bucket_changes_whenever_the_text_does(self):
         published = timezone.now().replace(microsecond=0) - timedelta(days=800)
