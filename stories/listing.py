@@ -22,6 +22,8 @@ expires, as for cards (stories.fragments).
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import NamedTuple
 
 from django.http import HttpRequest
 
@@ -30,7 +32,7 @@ from config.fragments import page_read
 from stories.models import Comment, Story, Tried, Vote
 
 # Bump when what the cached rows carry changes (fields, annotations): rows from before a deploy are not read.
-ROWS_VERSION = 1
+ROWS_VERSION = 2
 LIST_TIMEOUT = 60
 ROW_TIMEOUT = 10 * 60
 GENERATION_KEY = "stories:lists-generation"
@@ -73,27 +75,62 @@ def _voted(user, found: dict) -> frozenset[int]:
 # Feed pages.
 
 
+class ListedStory(NamedTuple):
+    """A story as a cached list keeps it: what finds its card (stories.fragments.card_facts), and its title.
+
+    A plain tuple, because reading twenty model instances back from the cache
+    (Model.__setstate__) cost more than everything else in the cached page.
+    """
+
+    pk: int
+    title: str
+    author_id: int
+    status: str
+    updated_at: datetime
+    published_at: datetime
+    vote_count: int
+    comment_count: int
+    author_is_referent: bool
+    user_voted: bool = False
+
+    @classmethod
+    def of(cls, story: Story) -> "ListedStory":
+        """`story`, from Story.objects.for_cards()."""
+        return cls(
+            story.pk,
+            story.title,
+            story.author_id,
+            story.status,
+            story.updated_at,
+            story.published_at,
+            story.vote_count,
+            story.comment_count,
+            story.author_is_referent,
+        )
+
+
 def cached_page(
     request: HttpRequest, key: tuple, compute: Callable[[], tuple[list[Story], bool]], *, also: Sequence[str] = ()
-) -> tuple[list[Story], bool, dict]:
-    """`compute()`'s page of stories and whether another follows, from the cache when it is current.
+) -> tuple[list[ListedStory], bool, dict]:
+    """`compute()`'s page of stories (from for_cards()) and whether another follows, from the cache when current.
 
-    `key` names the list, its filters and the page (plain values). Each story gets
-    `user_voted` for the person, so the rows need not come with_user_vote. The keys in
-    `also` are read in the same round trip (the page's first: config.fragments.page_read),
-    and that read comes back third (it has the lists' generation too).
+    `key` names the list, its filters and the page (plain values). Each story comes
+    as a ListedStory with `user_voted` for the person, so the rows need not come
+    with_user_vote. The keys in `also` are read in the same round trip (the page's
+    first: config.fragments.page_read), and that read comes back third (it has the
+    lists' generation too).
     """
     user = request.user
     list_key = f"stories:list:{ROWS_VERSION}:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
     found = page_read(request, [list_key, GENERATION_KEY, *_voted_keys(user.pk), *also])
     page, generation = generation_get(list_key, GENERATION_KEY, found)
     if page is None:
-        page = compute()
+        stories, has_next = compute()
+        page = ([ListedStory.of(story) for story in stories], has_next)
         generation_set(list_key, page, generation, timeout=LIST_TIMEOUT)
     rows, has_next = page
     voted = _voted(user, found)
-    for story in rows:
-        story.user_voted = story.pk in voted
+    rows = [row._replace(user_voted=True) if row.pk in voted else row for row in rows]
     return rows, has_next, found
 
 
