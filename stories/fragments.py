@@ -1,4 +1,4 @@
-"""Parts of story pages rendered once and kept in the cache: feed cards and a story's body.
+"""Parts of story pages rendered once and kept in the cache: feed cards, a story's body, a story page's content.
 
 Rendering twenty cards through the template engine and loading their tags and
 photos was most of a feed request; the body, photos and tags were a good part of
@@ -10,14 +10,16 @@ page must get right:
   edit saves the story and moves `updated_at`), its status, and its counters;
 - whether its author is a referent (the mark by their name), read in the same query;
 - the language of the page, and for a card how long ago it was published as the
-  card says it, and the viewer's side of the vote button (own story, voted, not).
+  card says it, and the viewer's side of the vote button (own story, voted, not);
+- for a story page's content, the versions of the story's row and discussion
+  (stories.listing), which every write that changes them moves, and the viewer's
+  side of the page (story_page_facts).
 
 What differs per request rather than per fragment (the CSRF token and the page to
 come back to after a vote without JavaScript) is left in the cached HTML as a
 marker and filled in on the way out. The names of the author, store, pillar and tags
 are shown but not versioned: renaming one of those reaches cached fragments when they
-expire (FRAGMENT_TIMEOUT, also well under the life of a signed photo URL). Comments,
-"we tried it" and the buttons that depend on who is looking are never cached.
+expire (FRAGMENT_TIMEOUT, also well under the life of a signed photo URL).
 When the cache fails (Redis down), pages are slower, never broken.
 """
 
