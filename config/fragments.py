@@ -156,9 +156,9 @@ def site_chrome(
     The entry is stamped with the versions of the person's permissions and unread count
     (accounts.caching.person_stamp): when either moves, the header is drawn again.
     """
-    user = request.user
+    user = getattr(request, "user", None)
     key = _chrome_key(request)
-    stamp = caching.person_stamp(user) if user.is_authenticated else ("anonymous",)
+    stamp = caching.person_stamp(user) if user is not None and user.is_authenticated else ("anonymous",)
     entry = page_read(request).get(key)
     if entry is not None and stamp is not None and entry[0] == stamp:
         chrome = entry[1:]
