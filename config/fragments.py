@@ -90,7 +90,7 @@ NAVIGATION = [
 ]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
 def navigation_urls(script_prefix: str) -> list[tuple[str, str, str | None]]:
     """NAVIGATION with each page's URL, worked out once per process (and prefix) rather than on every page."""
     return [(label, reverse(url_name), permission) for label, url_name, permission in NAVIGATION]

@@ -169,7 +169,9 @@ class FilterForm(forms.Form):
         fields = cls.base_fields
         values = tuple((name, tuple(data.getlist(name))) for name in sorted(fields) if name in data)
         from_database = any(isinstance(fields[name], forms.ModelChoiceField) and any(given) for name, given in values)
-        if from_database or sum(len(value) for _name, given in values for value in given) > MAX_REMEMBERED_QUERY:
+        given_values = [value for _name, given in values for value in given]
+        too_long = len(given_values) > len(fields) or sum(map(len, given_values)) > MAX_REMEMBERED_QUERY
+        if from_database or too_long:
             return cls(data).filters()
         return dict(_plain_filters(cls, values))
 

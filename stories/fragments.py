@@ -19,7 +19,8 @@ What differs per request rather than per fragment (the CSRF token and the page t
 come back to after a vote without JavaScript) is left in the cached HTML as a
 marker and filled in on the way out. The names of the author, store, pillar and tags
 are shown but not versioned: renaming one of those reaches cached fragments when they
-expire (FRAGMENT_TIMEOUT, also well under the life of a signed photo URL).
+expire (FRAGMENT_TIMEOUT, plus PAGE_TIMEOUT for a whole page put together from
+them: together well under the life of a signed photo URL).
 When the cache fails (Redis down), pages are slower, never broken.
 """
 
@@ -29,6 +30,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
@@ -44,11 +46,15 @@ from stories.models import Pillar, Story, StoryPhoto
 # Bump when a cached template (story_card.html, vote_button.html, story_body.html) changes.
 FRAGMENT_VERSION = 5
 FRAGMENT_TIMEOUT = 10 * 60
+# Whole pages (a feed page's cards joined, a story page's content) vary with more (every vote, every minute
+# of a fresh story's age): they are kept a short while, and put together again from longer-lived parts.
+PAGE_TIMEOUT = 2 * 60
 DAY = 24 * 3600
 
 
 def _key(kind: str, pk: int, *parts) -> str:
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    # The script prefix too: the HTML holds URLs, and a site may be served under more than one.
+    digest = hashlib.blake2b(repr((get_script_prefix(), parts)).encode(), digest_size=12).hexdigest()
     return f"story-{kind}:{FRAGMENT_VERSION}:{markers_version()}:{pk}:{digest}"
 
 
@@ -171,7 +177,7 @@ def render_card_list(request: HttpRequest, stories: Sequence[Story]) -> SafeStri
     html = cache_get_many([key]).get(key)
     if html is None:
         html = "".join(_cards(stories, facts, user=user, language=language, now=now))
-        cache_set_many({key: html}, timeout=FRAGMENT_TIMEOUT)
+        cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
     return fill_many([html], request)[0]
 
 
@@ -226,7 +232,8 @@ def story_page_facts(request: HttpRequest, context: dict, comments: Sequence, ve
         context["can_moderate"],
         context["can_see_history"],
         context["can_manage_standards"],
-        (store.pk, store.name) if store else None,
+        # The store names the "we tried it" button, shown only to a store that has not tried it yet.
+        (store.pk, store.name) if store and not context["my_store_tried"] else None,
         context["my_store_tried"],
         tuple(age_bucket(comment.created_at, now) for comment in comments),
     )
@@ -256,7 +263,7 @@ def render_story_page(request: HttpRequest, context: dict, *, comments: Sequence
     }
     html = render_to_string("stories/detail.html#story-page", page_context)
     if key is not None:
-        cache_set_many({key: html}, timeout=FRAGMENT_TIMEOUT)
+        cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
     return fill_many([html], request)[0]
 
 

@@ -93,6 +93,7 @@ class FilterFormTests:
         before = forms._plain_filters.cache_info().currsize
         FeedFilterForm.filters_of(QueryDict("q=" + "y" * 5000))
         FeedFilterForm.filters_of(QueryDict("pillar=be-positive"))
+        FeedFilterForm.filters_of(QueryDict("&".join(["kind="] * 500)))  # short, but many
         assert forms._plain_filters.cache_info().currsize == before
         FeedFilterForm.filters_of(QueryDict("sort=top&q=remember-me"))
         assert forms._plain_filters.cache_info().currsize == before + 1

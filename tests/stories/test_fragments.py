@@ -394,6 +394,14 @@ class StoryPageTests:
         assert "Loved it" in page and "We tried it at Lyon Bellecour" not in page
         assert "We tried it at Paris Marais" in page_of(self.reader(cast.lea), story)
 
+    def test_stores_that_tried_the_idea_share_the_page_again(self, cast):
+        story = make_story(cast.camille, title="Tried everywhere")
+        for user in (cast.hugo, cast.lea):
+            self.reader(user).post(reverse("stories:tried", args=[story.pk]), {"outcome": ""})
+        first, second = page_of(self.reader(cast.hugo), story), page_of(self.reader(cast.lea), story)
+        assert "We tried it at" not in first and "We tried it at" not in second
+        assert len(cached_keys("page")) == 1
+
     def test_only_the_author_of_a_comment_may_edit_it_on_the_shared_page(self, cast):
         story = make_story(cast.camille, title="Discussed")
         hugo, lea = self.reader(cast.hugo), self.reader(cast.lea)
