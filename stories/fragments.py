@@ -58,6 +58,31 @@ def _key(kind: str, pk: int, *parts) -> str:
     return f"story-{kind}:{FRAGMENT_VERSION}:{markers_version()}:{pk}:{digest}"
 
 
+# Slots: the latest rendering of a whole page, stored with the facts it was rendered for and read in the
+# page's first round trip with its rows, so that a reader with the same facts needs no second read. Each
+# page has a slot shared by its most common readers (who have not voted on it, wrote none of it and
+# moderate nothing), and a slot for each other reader (kept PAGE_TIMEOUT: only people reading right now).
+# Anyone else gets the entry keyed by their own facts. A slot is only a shortcut, used only for equal facts.
+
+
+def _slots(kind: str, pk: int, user, *parts) -> tuple[str, str]:
+    """The shared slot and this reader's own slot of a page."""
+    return _key(kind, pk, *parts), _key(kind, pk, *parts, user.pk)
+
+
+def _slot_html(found: dict | None, slots: tuple[str, str] | None, facts) -> str | None:
+    for slot in slots if found is not None and slots is not None else ():
+        entry = found.get(slot)
+        if entry is not None and entry[0] == facts:
+            return entry[1]
+    return None
+
+
+def _slot_set(slots: tuple[str, str] | None, facts, html: str, *, common: bool) -> None:
+    if slots is not None:
+        cache_set_many({slots[0] if common else slots[1]: (facts, html)}, timeout=PAGE_TIMEOUT)
+
+
 def story_tags(pks: Iterable[int]) -> dict[int, list[Tag]]:
     """Each story's tags by name, in one query (taggit's prefetch makes two and costs much more)."""
     tags: dict[int, list[Tag]] = {pk: [] for pk in pks}
@@ -161,23 +186,34 @@ def render_cards(request: HttpRequest, stories: Sequence[Story]) -> list[SafeStr
     return fill_many(_cards(stories, facts, user=user, language=get_language(), now=now), request)
 
 
-def render_card_list(request: HttpRequest, stories: Sequence[Story]) -> SafeString:
+def card_list_slots(request: HttpRequest, list_key: tuple) -> tuple[str, str]:
+    """The slots of a list's joined cards (`list_key` names the list, its filters and page) in this language."""
+    return _slots("cards-slot", 0, request.user, get_language(), list_key)
+
+
+def render_card_list(
+    request: HttpRequest, stories: Sequence[Story], *, found: dict | None = None, slots: tuple[str, str] | None = None
+) -> SafeString:
     """The cards of `stories` joined in order, as render_cards gives them, from one cache entry for the whole list.
 
     Everyone who sees these cards the same way (language, their side of each vote
     button) shares the entry; reading one entry instead of twenty was a good part of
     a warm feed page. A list with a card not in the cache is put together from the
-    cards' own entries.
+    cards' own entries. Its `slots` (card_list_slots), read into `found` with the
+    list's rows, spare most reads of it a second round trip.
     """
     if not stories:
         return mark_safe("")
     now, user, language = timezone.now(), request.user, get_language()
     facts = [card_facts(story, user_pk=user.pk, now=now) for story in stories]
-    key = _key("cards", 0, language, facts)
-    html = cache_get_many([key]).get(key)
+    html = _slot_html(found, slots, facts)
     if html is None:
-        html = "".join(_cards(stories, facts, user=user, language=language, now=now))
-        cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
+        key = _key("cards", 0, language, facts)
+        html = cache_get_many([key]).get(key)
+        if html is None:
+            html = "".join(_cards(stories, facts, user=user, language=language, now=now))
+            cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
+        _slot_set(slots, facts, html, common=all(story_facts[-1] == "not-voted" for story_facts in facts))
     return fill_many([html], request)[0]
 
 
@@ -239,31 +275,53 @@ def story_page_facts(request: HttpRequest, context: dict, comments: Sequence, ve
     )
 
 
-def render_story_page(request: HttpRequest, context: dict, *, comments: Sequence, versions: tuple | None) -> SafeString:
+def story_page_slots(request: HttpRequest, story_pk: int) -> tuple[str, str]:
+    """The slots of a story page's content, for its readers of this language and store."""
+    return _slots("page-slot", story_pk, request.user, get_language(), request.user.store_id)
+
+
+def render_story_page(
+    request: HttpRequest,
+    context: dict,
+    *,
+    comments: Sequence,
+    versions: tuple | None,
+    found: dict | None = None,
+    slots: tuple[str, str] | None = None,
+) -> SafeString:
     """A story page's content for this viewer (stories/detail.html#story-page), from the cache when it can.
 
     Everyone who sees the page the same way (story_page_facts) shares one entry. It is
     only cached for a published story whose row and discussion came with versions
     (`versions`, else None), and with the empty forms: a form sent back with its errors
-    is rendered for that request alone.
+    is rendered for that request alone. Its `slots` (story_page_slots), read into
+    `found` with the story's row, spare most reads of it a second round trip.
     """
-    key = None
+    story, user = context["story"], request.user
+    key = facts = html = None
     if versions is not None and None not in versions and context["can_react"]:
-        key = _key("page", context["story"].pk, story_page_facts(request, context, comments, versions))
-        html = cache_get_many([key]).get(key)
+        facts = story_page_facts(request, context, comments, versions)
+        html = _slot_html(found, slots, facts)
         if html is not None:
             return fill_many([html], request)[0]
-    page_context = {
-        **context,
-        "comment_form": context["comment_form"] or CommentForm(),
-        "tried_form": context["tried_form"] or TriedForm(),
-        "story_body": render_story_body(context["story"]),
-        "user": request.user,
-        **markers(),
-    }
-    html = render_to_string("stories/detail.html#story-page", page_context)
+        key = _key("page", story.pk, facts)
+        html = cache_get_many([key]).get(key)
+    if html is None:
+        page_context = {
+            **context,
+            "comment_form": context["comment_form"] or CommentForm(),
+            "tried_form": context["tried_form"] or TriedForm(),
+            "story_body": render_story_body(story),
+            "user": user,
+            **markers(),
+        }
+        html = render_to_string("stories/detail.html#story-page", page_context)
+        if key is not None:
+            cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
     if key is not None:
-        cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
+        mine = story.author_id == user.pk or any(comment.author_id == user.pk for comment in comments)
+        special = mine or story.user_voted or context["can_moderate"] or context["can_manage_standards"]
+        _slot_set(slots, facts, html, common=not special)
     return fill_many([html], request)[0]
 
 

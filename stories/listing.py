@@ -146,18 +146,20 @@ def stories_changed(story_pks: Iterable[int]) -> None:
     generation_changed(*(_story_keys(pk)[1] for pk in story_pks), timeout=VERSION_TIMEOUT)
 
 
-def cached_story(request: HttpRequest, story_pk: int, *, load: Callable[[], Story]) -> tuple[Story, dict]:
+def cached_story(
+    request: HttpRequest, story_pk: int, *, load: Callable[[], Story], also: Sequence[str] = ()
+) -> tuple[Story, dict]:
     """A story for its page, with `user_voted` for the person: from the cache when it is published and current.
 
     `load()` reads it from the database, checking the person may see it (404
     otherwise); only a published story, which everyone may see, is kept. The story
     comes with `cache_version`, the version of its row it belongs to (None when it
     is not kept). Also returns the cache read, which has the story's discussion
-    too, for story_discussion: one round trip for both, the page's first.
+    too, for story_discussion, and the keys in `also`: one round trip for all, the page's first.
     """
     user = request.user
     key, version_key = _story_keys(story_pk)
-    found = page_read(request, [key, version_key, *_voted_keys(user.pk), *_discussion_keys(story_pk)])
+    found = page_read(request, [key, version_key, *_voted_keys(user.pk), *_discussion_keys(story_pk), *also])
     story, version = generation_get(key, version_key, found, timeout=VERSION_TIMEOUT)
     if story is None:
         story = load()

@@ -17,11 +17,13 @@ from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.fragments import (
+    card_list_slots,
     feed_filters_key,
     render_card_list,
     render_cards,
     render_feed_filters,
     render_story_page,
+    story_page_slots,
 )
 from stories.guestbook import exchanged_store
 from stories.listing import cached_page, cached_story, story_discussion
@@ -89,14 +91,15 @@ def feed(request: HttpRequest) -> HttpResponse:
     page = page_number(request)
     key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
     # The query is only built when the page is not in the cache; the filter form comes in the same read.
+    slots = card_list_slots(request, key)
     rows, has_next, found = cached_page(
-        request, key, lambda: paginate(feed_stories(filters), page), also=[feed_filters_key(filters)]
+        request, key, lambda: paginate(feed_stories(filters), page), also=[feed_filters_key(filters), *slots]
     )
     context = {
         "filters_html": render_feed_filters(filters, found),
         "filters": filters,
         "stories": rows,
-        "cards": render_card_list(request, rows),
+        "cards": render_card_list(request, rows, found=found, slots=slots),
         "page": page,
         "has_next": has_next,
         **page_links(request, page, has_next),
@@ -126,8 +129,9 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     load = functools.partial(get_story_for_user, request, pk, byline=False)
-    story, found = cached_story(request, pk, load=load)
-    return render(request, "stories/detail.html", story_page_context(request, story, found=found))
+    slots = story_page_slots(request, pk)
+    story, found = cached_story(request, pk, load=load, also=slots)
+    return render(request, "stories/detail.html", story_page_context(request, story, found=found, slots=slots))
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -262,10 +266,13 @@ def back_to(request: HttpRequest, fallback) -> HttpResponse:
     return redirect(fallback)
 
 
-def story_page_context(request: HttpRequest, story: Story, *, found: dict | None = None, **forms) -> dict:
+def story_page_context(
+    request: HttpRequest, story: Story, *, found: dict | None = None, slots: tuple | None = None, **forms
+) -> dict:
     """What stories/detail.html shows; `story_page`, its content, is drawn only if the template shows it.
 
-    `found`: cached_story's cache read, which has the discussion. A form passed in
+    `found`: cached_story's cache read, which has the discussion and the page's
+    `slots` (stories.fragments.story_page_slots). A form passed in
     (sent back with its errors) replaces the empty one, and the content is not cached.
     """
     comments, tries, discussion_version = story_discussion(story, found)
@@ -292,7 +299,9 @@ def story_page_context(request: HttpRequest, story: Story, *, found: dict | None
         "can_manage_standards": user.has_perm("practices.manage_standards"),
     }
     versions = None if forms else (getattr(story, "cache_version", None), discussion_version)
-    context["story_page"] = functools.partial(render_story_page, request, context, comments=comments, versions=versions)
+    context["story_page"] = functools.partial(
+        render_story_page, request, context, comments=comments, versions=versions, found=found, slots=slots
+    )
     return context
 
 
