@@ -3,9 +3,10 @@
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 from typing import Any
 
-from bench.pages import CEILING, CEILING_AGAIN
+from bench.pages import CEILING
 
 
 @dataclass
@@ -38,20 +39,52 @@ class Row:
         return "PASS" if self.ratio >= self.target else "BELOW"
 
 
-def add_ratios(rows: list[Row]) -> float | None:
-    """Set each row's share of the ceiling's req/s (the mean of its measurements); return that req/s."""
-    ceilings = [
-        row.requests_per_sec
-        for row in rows
-        if row.name in (CEILING, CEILING_AGAIN) and not row.failed and row.requests_per_sec
-    ]
-    if not ceilings:
-        return None
-    ceiling = sum(ceilings) / len(ceilings)
-    if max(ceilings) > 1.2 * min(ceilings):
-        next(row for row in rows if row.name in (CEILING, CEILING_AGAIN)).notes.append(
-            f"the two ceiling measurements differ by {max(ceilings) / min(ceilings) - 1:.0%}: the machine is busy"
+def combine_rounds(rounds: dict[str, list[Row]], ceilings: list[Row]) -> list[Row]:
+    """One row per page measured in rounds: medians of its rounds, and of its ratio in each round.
+
+    `ceilings` are the ceiling's measurements, one opening each round and one after
+    the last: a page's ratio in round r is to the mean of ceilings r and r + 1.
+    """
+    ceiling_rps = [row.requests_per_sec for row in ceilings]
+    combined = []
+    for name, measured in rounds.items():
+        row = Row(name=name, method=measured[0].method, path=measured[0].path, target=measured[0].target)
+        row.check_status = measured[0].check_status
+        for measurement in measured:
+            row.failures += [failure for failure in measurement.failures if failure not in row.failures]
+            row.notes += [note for note in measurement.notes if note not in row.notes]
+        done = [(n, m) for n, m in enumerate(measured) if not m.failed and m.requests_per_sec is not None]
+        if done:
+            row.requests_per_sec = median(m.requests_per_sec for _n, m in done)
+            row.p50_ms = median(m.p50_ms for _n, m in done)
+            row.p99_ms = median(m.p99_ms for _n, m in done)
+            row.wrk = {"rounds": [m.wrk for _n, m in done]}
+            ratios = []
+            for n, measurement in done:
+                around = [rps for rps in ceiling_rps[n : n + 2] if rps]
+                if around:
+                    ratios.append(measurement.requests_per_sec / (sum(around) / len(around)))
+            if ratios:
+                row.ratio = round(median(ratios), 3)
+                if name != CEILING:
+                    row.notes.append("ratio in each round: " + ", ".join(f"{ratio:.2f}" for ratio in ratios))
+        combined.append(row)
+    measured_ceilings = [rps for rps in ceiling_rps if rps]
+    if measured_ceilings and max(measured_ceilings) > 1.2 * min(measured_ceilings):
+        spread = max(measured_ceilings) / min(measured_ceilings) - 1
+        combined[0].notes.append(
+            f"the ceiling's measurements ({', '.join(f'{rps:,.0f}' for rps in measured_ceilings)} req/s) differ by"
+            f" up to {spread:.0%}: the machine is busy; each page is compared with the ceilings around it"
         )
+    return combined
+
+
+def add_reference_ratios(rows: list[Row], ceilings: list[Row]) -> float | None:
+    """Set each reference row's share of the mean of all the ceiling's measurements; return that mean."""
+    measured = [row.requests_per_sec for row in ceilings if not row.failed and row.requests_per_sec]
+    if not measured:
+        return None
+    ceiling = sum(measured) / len(measured)
     for row in rows:
         if row.requests_per_sec is not None:
             row.ratio = round(row.requests_per_sec / ceiling, 3)

@@ -29,8 +29,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench import wrk  # noqa: E402
-from bench.pages import PAGES, Facts, Page  # noqa: E402
-from bench.report import Row, add_ratios, table, write_json  # noqa: E402
+from bench.pages import CEILING, COMPARED, REFERENCE, Facts, Page  # noqa: E402
+from bench.report import Row, add_reference_ratios, combine_rounds, table, write_json  # noqa: E402
 
 BIN = Path(sys.executable).parent
 RESULTS = BASE_DIR / "bench" / "results"
@@ -51,6 +51,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=100_000, help="stories to load (default 100000)")
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per page (default 10)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of ceiling, chrome, feed and story pages (default 3)"
+    )
     parser.add_argument("--warmup", type=float, default=1, help="seconds of unmeasured load per page (default 1)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--voters", type=int, default=64, help="people voting at once on the vote page (default 64)")
@@ -287,6 +290,9 @@ def git_revision() -> str:
 
 def main() -> int:
     args = parse_args()
+    if args.rounds < 1:
+        print("--rounds must be 1 or more.", file=sys.stderr)
+        return 2
     if not Path(wrk.WRK).exists():
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 2
@@ -301,7 +307,8 @@ def main() -> int:
     base_url = f"http://{HOST}:{args.port}"
     log = RESULTS / "gunicorn.log"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    rows: list[Row] = []
+    rounds: dict[str, list[Row]] = {page.name: [] for page in COMPARED}
+    reference: list[Row] = []
     loadavg = None
     try:
         prepare_database(args, env)
@@ -313,13 +320,20 @@ def main() -> int:
             loadavg = os.getloadavg()[0]
             print(f"   load average before measuring: {loadavg:.2f}")
             csrf = secrets.token_hex(16)  # 32 characters, the shape of Django's CSRF secret
-            for page in PAGES:
-                step(f"{page.name}: {args.duration:g} s, {args.connections} connections")
-                rows.append(measure(page, facts, args, base_url, csrf, log))
+            load = f"{args.duration:g} s, {args.connections} connections"
+            for number in range(1, args.rounds + 1):
+                for page in COMPARED:
+                    step(f"round {number} of {args.rounds}, {page.name}: {load}")
+                    rounds[page.name].append(measure(page, facts, args, base_url, csrf, log))
+            step(f"{CEILING} after the last round: {load}")
+            rounds[CEILING].append(measure(COMPARED[0], facts, args, base_url, csrf, log))
+            for page in REFERENCE:
+                step(f"{page.name}: {load}")
+                reference.append(measure(page, facts, args, base_url, csrf, log))
         finally:
             stop_gunicorn(server)
         # Once the server has stopped, nothing is still being written: the checks see the end state.
-        for page, row in zip(PAGES, rows, strict=True):
+        for page, row in zip(REFERENCE, reference, strict=True):
             if page.verify and row.requests_per_sec is not None:
                 step(f"check after {page.name}")
                 verify(page, facts, env, row)
@@ -331,7 +345,9 @@ def main() -> int:
             psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
             print(f"== dropped database {DATABASE}")
 
-    ceiling_rps = add_ratios(rows)
+    rows = combine_rounds({name: measured for name, measured in rounds.items() if measured}, rounds[CEILING])
+    ceiling_rps = add_reference_ratios(reference, rounds[CEILING])
+    rows += reference
     print(f"\nResults ({facts['published_stories']} published stories, redis {'on' if redis else 'off'}):\n")
     print(table(rows))
     if loadavg is not None and loadavg > BUSY_LOADAVG:
@@ -343,6 +359,7 @@ def main() -> int:
             "published_stories": facts["published_stories"],
             "story_id": facts["story_id"],
             "duration_s": args.duration,
+            "rounds": args.rounds,
             "connections": args.connections,
             "voters": args.voters,
             "threads": THREADS,
