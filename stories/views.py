@@ -91,9 +91,10 @@ def feed(request: HttpRequest) -> HttpResponse:
     page = page_number(request)
     key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
     # The query is only built when the page is not in the cache; the filter form comes in the same read.
-    slots = card_list_slots(request, key)
+    # No slots for searches: their query strings are many and varied, and each slot holds a page of cards.
+    slots = None if filters["q"] else card_list_slots(request, key)
     rows, has_next, found = cached_page(
-        request, key, lambda: paginate(feed_stories(filters), page), also=[feed_filters_key(filters), *slots]
+        request, key, lambda: paginate(feed_stories(filters), page), also=[feed_filters_key(filters), *(slots or ())]
     )
     context = {
         "filters_html": render_feed_filters(filters, found),

@@ -510,6 +510,13 @@ class CacheRoundTripTests:
         assert len(reads) == 1
         assert any(key.startswith("chrome:") for key in reads[0]) and any("permissions" in key for key in reads[0])
 
+    def test_a_search_keeps_no_slot(self, client, cast, reads):
+        make_story(cast.camille, title="Umbrella")
+        client.force_login(cast.hugo)
+        client.get("/stories/?q=umbrella")
+        assert cached_keys("cards-slot") == []
+        assert "Umbrella" in client.get("/stories/?q=umbrella").content.decode()
+
     @pytest.mark.parametrize("page", ["feed", "story"])
     def test_a_voter_reads_the_cache_once_from_their_own_slot(self, client, cast, reads, page):
         story = make_story(cast.camille, title="Round trips")
