@@ -180,6 +180,14 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
     print("\n== gunicorn stopped", flush=True)
 
 
+def clear_cache() -> None:
+    """Empty the bench's Redis database: entries from an earlier run, on a database since recreated, would be served."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    print("   the bench's cache (Redis database 5) emptied", flush=True)
+
+
 def log_tail(log: Path, lines: int = 30) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
 
@@ -313,6 +321,8 @@ def main() -> int:
     try:
         prepare_database(args, env)
         facts = prepare_facts(env, args.voters)
+        if redis:
+            clear_cache()
         server = start_gunicorn(env, args.port, log)
         try:
             wait_ready(server, base_url, log)
