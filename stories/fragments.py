@@ -67,7 +67,8 @@ def _key(kind: str, pk: int, *parts) -> str:
 
 def _slots(kind: str, pk: int, user, *parts) -> tuple[str, str]:
     """The shared slot and this reader's own slot of a page."""
-    return _key(kind, pk, *parts), _key(kind, pk, *parts, user.pk)
+    shared = _key(kind, pk, *parts)
+    return shared, f"{shared}:{user.pk}"
 
 
 def _slot_html(found: dict | None, slots: tuple[str, str] | None, facts) -> str | None:
@@ -333,15 +334,14 @@ def feed_filters_key(filters: dict) -> str:
     return _key("filters", 0, get_language(), values)
 
 
-def render_feed_filters(filters: dict, found: dict) -> SafeString:
+def render_feed_filters(filters: dict, found: dict, key: str) -> SafeString:
     """The feed's filter form with the current filters chosen, from the cache when it can.
 
-    `found` is a cache read that asked for feed_filters_key(filters) and the lists'
-    generation (with the page's rows: one round trip). The form lists the pillars,
+    `found` is a cache read that asked for `key` (feed_filters_key(filters)) and the
+    lists' generation (with the page's rows: one round trip). The form lists the pillars,
     so it is stored with the generation of the lists of stories, which a pillar
     added or renamed starts anew (stories.listing.lists_changed).
     """
-    key = feed_filters_key(filters)
     html, generation = generation_get(key, listing.GENERATION_KEY, found)
     if html is None:
         context = {"form": FeedFilterForm(), "filters": filters, "pillars": Pillar.objects.all()}

@@ -93,11 +93,12 @@ def feed(request: HttpRequest) -> HttpResponse:
     # The query is only built when the page is not in the cache; the filter form comes in the same read.
     # No slots for searches: their query strings are many and varied, and each slot holds a page of cards.
     slots = None if filters["q"] else card_list_slots(request, key)
+    filters_key = feed_filters_key(filters)
     rows, has_next, found = cached_page(
-        request, key, lambda: paginate(feed_stories(filters), page), also=[feed_filters_key(filters), *(slots or ())]
+        request, key, lambda: paginate(feed_stories(filters), page), also=[filters_key, *(slots or ())]
     )
     context = {
-        "filters_html": render_feed_filters(filters, found),
+        "filters_html": render_feed_filters(filters, found, filters_key),
         "filters": filters,
         "stories": rows,
         "cards": render_card_list(request, rows, found=found, slots=slots),
