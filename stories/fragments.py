@@ -25,7 +25,7 @@ When the cache fails (Redis down), pages are slower, never broken.
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -193,28 +193,40 @@ def card_list_slots(request: HttpRequest, list_key: tuple) -> tuple[str, str]:
 
 
 def render_card_list(
-    request: HttpRequest, stories: Sequence[Story], *, found: dict | None = None, slots: tuple[str, str] | None = None
+    request: HttpRequest,
+    stories: Sequence[Story],
+    *,
+    found: dict | None = None,
+    slots: tuple[str, str] | None = None,
+    around: Callable[[str], str] | None = None,
+    around_facts: tuple = (),
 ) -> SafeString:
     """The cards of `stories` joined in order, as render_cards gives them, from one cache entry for the whole list.
 
     Everyone who sees these cards the same way (language, their side of each vote
     button) shares the entry; reading one entry instead of twenty was a good part of
     a warm feed page. A list with a card not in the cache is put together from the
-    cards' own entries. Its `slots` (card_list_slots), read into `found` with the
-    list's rows, spare most reads of it a second round trip.
+    cards' own entries. `around(cards)`, if given, draws the rest of the page's
+    content around the cards (with markers), and what it depends on beyond them is
+    `around_facts`. The `slots` (card_list_slots) hold the whole of it and, read
+    into `found` with the list's rows, spare most reads of the page a second round trip.
     """
     if not stories:
-        return mark_safe("")
+        return fill_many([around("") if around else ""], request)[0]
     now, user, language = timezone.now(), request.user, get_language()
     facts = [card_facts(story, user_pk=user.pk, now=now) for story in stories]
-    html = _slot_html(found, slots, facts)
+    slot_facts = (facts, around_facts)
+    html = _slot_html(found, slots, slot_facts)
     if html is None:
         key = _key("cards", 0, language, facts)
         html = cache_get_many([key]).get(key)
         if html is None:
             html = "".join(_cards(stories, facts, user=user, language=language, now=now))
             cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
-        _slot_set(slots, facts, html, common=all(story_facts[-1] == "not-voted" for story_facts in facts))
+        if around is not None:
+            html = around(html)
+        common = all(story_facts[-1] == "not-voted" for story_facts in facts)
+        _slot_set(slots, slot_facts, html, common=common)
     return fill_many([html], request)[0]
 
 

@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
@@ -26,7 +28,7 @@ from stories.fragments import (
     story_page_slots,
 )
 from stories.guestbook import exchanged_store
-from stories.listing import cached_page, cached_story, story_discussion
+from stories.listing import GENERATION_KEY, cached_page, cached_story, story_discussion
 from stories.models import Comment, Flag, Story
 
 PAGE_SIZE = 20
@@ -97,17 +99,26 @@ def feed(request: HttpRequest) -> HttpResponse:
     rows, has_next, found = cached_page(
         request, key, lambda: paginate(feed_stories(filters), page), also=[filters_key, *(slots or ())]
     )
-    context = {
-        "filters_html": render_feed_filters(filters, found, filters_key),
-        "filters": filters,
-        "stories": rows,
-        "cards": render_card_list(request, rows, found=found, slots=slots),
-        "page": page,
-        "has_next": has_next,
-        **page_links(request, page, has_next),
-    }
-    template = "stories/feed.html#story-list" if request.headers.get("HX-Request") else "stories/feed.html"
-    return render(request, template, context)
+    context = {"filters": filters, "stories": rows, "page": page, "has_next": has_next}
+    context |= page_links(request, page, has_next)
+    if request.headers.get("HX-Request"):
+        context["cards"] = render_card_list(request, rows)
+        return render(request, "stories/feed.html#story-list", context)
+
+    def around(cards: str) -> str:
+        # The rest of the page's content, drawn only when the slot does not have it. The cards hold the
+        # markers (the content around them has no form of its own, and its next_url is the next page's).
+        filters_html = render_feed_filters(filters, found, filters_key)
+        content = {**context, "filters_html": filters_html, "cards": mark_safe(cards)}  # noqa: S308
+        return render_to_string("stories/feed.html#feed-content", content)
+
+    # The filter form follows the lists' generation (pillars); the links, the query string.
+    generation = found.get(GENERATION_KEY)
+    facts = (generation, filters_key, context["prev_url"], context["next_url"])
+    context["feed_content"] = render_card_list(
+        request, rows, found=found, slots=slots if generation else None, around=around, around_facts=facts
+    )
+    return render(request, "stories/feed.html", context)
 
 
 def tag_suggestions() -> list[str]:
