@@ -257,6 +257,11 @@ def render_story_body(story: Story) -> SafeString:
 # A story page's content.
 
 
+def _writes_in(story: Story, user, comments: Sequence) -> bool:
+    """Whether the person wrote the story or one of its comments: the page then differs for them alone."""
+    return story.author_id == user.pk or any(comment.author_id == user.pk for comment in comments)
+
+
 def story_page_facts(request: HttpRequest, context: dict, comments: Sequence, versions: tuple) -> tuple:
     """Everything the content of a story page depends on: the cache key is made of these.
 
@@ -268,7 +273,7 @@ def story_page_facts(request: HttpRequest, context: dict, comments: Sequence, ve
     """
     story, user = context["story"], request.user
     store = user.store
-    own = story.author_id == user.pk or any(comment.author_id == user.pk for comment in comments)
+    own = _writes_in(story, user, comments)
     now = timezone.now()
     return (
         story.pk,
@@ -332,8 +337,12 @@ def render_story_page(
         if key is not None:
             cache_set_many({key: html}, timeout=PAGE_TIMEOUT)
     if key is not None:
-        mine = story.author_id == user.pk or any(comment.author_id == user.pk for comment in comments)
-        special = mine or story.user_voted or context["can_moderate"] or context["can_manage_standards"]
+        special = (
+            _writes_in(story, user, comments)
+            or story.user_voted
+            or context["can_moderate"]
+            or context["can_manage_standards"]
+        )
         _slot_set(slots, facts, html, common=not special)
     return fill_many([html], request)[0]
 
