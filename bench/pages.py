@@ -21,6 +21,8 @@ Facts = dict[str, Any]
 Text = str | Callable[[Facts], str | None]
 
 CEILING = "ceiling"
+# Sent by the cold pages: bench.middleware empties the cache before the request.
+COLD = {"X-Bench-Cold": "1"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ COMPARED: list[Page] = [
     Page("empty page (chrome)", "/bench/chrome/"),
     Page("feed (hot)", "/stories/?sort=hot", target=0.50),
     Page("story", story_path, target=0.50),
+    # The same pages for the first reader after a write: the cache is emptied before each request.
+    Page("feed (hot), cold", "/stories/?sort=hot", target=0.20, headers=COLD),
+    Page("story, cold", story_path, target=0.20, headers=COLD),
 ]
 
 # Measured once, after the rounds, for reference: their ratios are to the mean of all the ceilings.

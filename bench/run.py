@@ -71,13 +71,12 @@ def step(title: str) -> None:
 def bench_env(*, redis: bool) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": DATABASE_URL,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HTTPS_ONLY": "0",
-        "ROOT_URLCONF": "bench.urls",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)
