@@ -50,7 +50,7 @@ messages: $(STAMP)
 
 check-deploy: $(STAMP)
 	@export DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	  ALLOWED_HOSTS=stories.example.com EMAIL_HOST=smtp.example.com HTTPS_ONLY=1; \
+	  ALLOWED_HOSTS=stories.example.com EMAIL_HOST=smtp.example.com HTTPS_ONLY=1 REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}; \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(STAMP)

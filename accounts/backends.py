@@ -1,29 +1,47 @@
+"""Log-in with Django's ModelBackend, and the person loaded once per request with what every page asks about them."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Count, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
-from accounts import caching
+from accounts.models import Notification
 
 
-class CachedModelBackend(ModelBackend):
-    """Django's ModelBackend, with each person's permissions in the cache and their store loaded with them.
+class PersonBackend(ModelBackend):
+    """Django's ModelBackend, loading the signed-in person in one query with their store, permissions and unread count.
 
-    Every page checks permissions (the navigation does); ModelBackend reads them with
-    two queries per request. See accounts.caching for how a change reaches the cache.
+    Every page draws the navigation (which sections the person's permissions open) and
+    the unread badge: Django's backend reads the permissions with two more queries,
+    and the count would be a third. Nothing is cached: a changed role or a new
+    notification counts on the person's next request.
     """
 
-    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
-            return set()
-        if not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = caching.cached_permissions(
-                user_obj, lambda: super(CachedModelBackend, self).get_all_permissions(user_obj)
-            )
-        return user_obj._perm_cache
-
     def get_user(self, user_id):
-        # Pages read request.user.store often (guestbooks, "we tried it", the dashboard's region).
-        try:
-            user = get_user_model()._default_manager.select_related("store").get(pk=user_id)
-        except get_user_model().DoesNotExist:
+        mine = Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
+        names = (
+            Permission.objects.filter(mine)
+            .order_by()
+            .values(grouping=Value(1))
+            .annotate(names=StringAgg(Concat("content_type__app_label", Value("."), "codename"), Value(" ")))
+            .values("names")
+        )
+        unread = (
+            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        people = (
+            get_user_model()
+            ._default_manager.select_related("store")
+            .annotate(permission_names=Subquery(names), unread_count=Coalesce(Subquery(unread), 0))
+        )
+        user = people.filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not user.is_superuser:  # a superuser has every permission (ModelBackend reads them all if asked)
+            user._perm_cache = set((user.permission_names or "").split())
+        return user

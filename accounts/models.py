@@ -36,6 +36,11 @@ class Store(models.Model):
         return reverse("stories:store", args=[self.slug])
 
 
+def person_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """How the site names a person: their display name, else their full name, else their username."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A member of the network: store staff, curators, new hires, administrators."""
 
@@ -71,7 +76,7 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return person_name(self.display_name, self.first_name, self.last_name, self.username)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.username])

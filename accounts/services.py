@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 
-from accounts.caching import unread_count_changed
 from accounts.models import Notification, User
 
 
@@ -20,7 +19,6 @@ def notify(
     notification = Notification.objects.create(
         recipient=recipient, actor=actor, kind=kind, url=url, params=params, once_key=once_key
     )
-    unread_count_changed([recipient.pk])
     return notification
 
 
@@ -37,7 +35,6 @@ def notify_many(
         if actor is None or person.pk != actor.pk
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    unread_count_changed([row.recipient_id for row in rows])
     return len(rows)
 
 
@@ -47,7 +44,6 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     if pk is not None:
         unread = unread.filter(pk=pk)
     marked = unread.update(read_at=timezone.now())
-    unread_count_changed([user.pk], reader=user)
     return marked
 
 

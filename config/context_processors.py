@@ -1,35 +1,56 @@
+"""The site's header and footer, drawn as fragments (config/fragments.py) for every page that shows them."""
+
+import functools
+
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
-from accounts import caching
-from config import fragments
+from config.fragments import render_fragments
+
+# (label, URL name, permission needed or None).
+NAVIGATION = [
+    (_("Feed"), "stories:feed", None),
+    (_("Stores"), "stories:stores", None),
+    (_("Library"), "practices:library", None),
+    (_("Onboarding"), "practices:onboarding", None),
+    (_("Curation"), "practices:curation", "practices.promote_story"),
+    (_("Reports"), "stories:flags", "stories.moderate_story"),
+    (_("Dashboard"), "practices:dashboard", "practices.view_dashboard"),
+]
 
 
-def navigation(request: HttpRequest) -> dict:
-    """The header and footer of base.html and the unread count, each worked out only if a template shows it.
+@functools.lru_cache(maxsize=8)
+def navigation_urls(script_prefix: str) -> list[tuple]:
+    """NAVIGATION with each page's URL: a function of the URLconf, so worked out once per process and prefix."""
+    return [(label, reverse(url_name), permission) for label, url_name, permission in NAVIGATION]
 
-    Also the page's CSRF token, the one its cached fragments get (Django's own
-    context processor would mask another). Lazy objects rather than functools.cache,
-    which costs more to set up on every page than what it saves.
-    """
-    token = SimpleLazyObject(lambda: fragments.csrf_token(request))
+
+def is_current(url: str, path: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))
+
+
+def header_values(request: HttpRequest) -> dict:
+    """What the header shows: the person, their unread count, and the sections their permissions open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        chrome = SimpleLazyObject(lambda: fragments.site_chrome(request, list, int))
-        return {"csrf_token": token, "site_header": lambda: chrome[0], "site_footer": lambda: chrome[1]}
+        return {"person": None}
+    nav = [
+        (str(label), url, is_current(url, request.path))
+        for label, url, permission in navigation_urls(get_script_prefix())
+        if permission is None or user.has_perm(permission)
+    ]
+    person = {"username": user.username, "name": user.name}
+    return {"person": person, "unread_count": user.unread_count, "nav": nav}
 
-    def read_unread_count() -> int:
-        # From the page's first cache read (fragments.page_read), with the person's permissions.
-        fragments.page_read(request)
-        return caching.unread_count(user, lambda: user.notifications.unread().count())
 
-    unread_count = SimpleLazyObject(read_unread_count)
-    chrome = SimpleLazyObject(
-        lambda: fragments.site_chrome(request, lambda: fragments.nav_items(request), lambda: unread_count)
-    )
-    return {
-        "csrf_token": token,
-        "unread_count": unread_count,
-        "site_header": lambda: chrome[0],
-        "site_footer": lambda: chrome[1],
-    }
+def site_chrome(request: HttpRequest) -> list[SafeString]:
+    return render_fragments([("includes/header.html", header_values(request)), ("includes/footer.html", {})])
+
+
+def chrome(request: HttpRequest) -> dict:
+    """`site_header` and `site_footer`, drawn only if the template shows them (one cache read for both)."""
+    parts = SimpleLazyObject(lambda: site_chrome(request))
+    return {"site_header": lambda: parts[0], "site_footer": lambda: parts[1]}

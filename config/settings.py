@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.navigation",
+                "config.context_processors.chrome",
             ],
         },
     },
@@ -145,8 +145,8 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with each person's permissions cached (accounts/caching.py).
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+# ModelBackend, loading the signed-in person with their permissions and unread count in one query.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PersonBackend"]
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise. Sessions stay in the
 # database so that a Redis outage never logs everyone out.

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.caching import unread_count_changed
 from accounts.models import Notification, User
 from practices.models import Promotion, Standard, StandardRevision
 from practices.services import review_date, standard_retire, standard_update, story_promote
@@ -246,7 +245,6 @@ def _backdate(standard: Standard, when) -> None:
     StandardRevision.objects.filter(standard=standard).update(created_at=when)
     Promotion.objects.filter(standard=standard).update(created_at=when)
     told = Notification.objects.filter(kind=Notification.Kind.PROMOTED, url=standard.get_absolute_url())
-    unread_count_changed(list(told.values_list("recipient_id", flat=True)))
     told.update(created_at=when, read_at=when)
 
 

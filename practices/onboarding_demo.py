@@ -12,7 +12,6 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
-from accounts.caching import unread_count_changed
 from accounts.models import Notification, User
 from practices import onboarding
 from practices.models import Acknowledgement, LearningPath, Standard
@@ -109,4 +108,3 @@ def _lea_part_way(standards: list[Standard], curator: User) -> None:
             once_key=f"reread:{revised.pk}:{revised.material_revision}",
         )
         Notification.objects.filter(pk=notification.pk).update(created_at=revision.created_at)
-        unread_count_changed([lea.pk])

@@ -8,13 +8,12 @@ the number of stories, standards or roles.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
 from practices.models import Referent, Standard
 from practices.onboarding import Refused
-from stories.listing import lists_changed, stories_changed
 from stories.models import Pillar, Story
 
 PROFILE_STORIES = 10
@@ -60,13 +59,13 @@ def referent_name(*, person: User, pillar: Pillar, region: Region, curator: User
 @transaction.atomic
 def referent_remove(*, referent: Referent) -> None:
     """End a referent role. Their stories and credits stay; only the mark goes."""
-    referent.delete()  # referent_deleted (connected in PracticesConfig.ready) updates the cached marks
+    referent.delete()  # referent_deleted (connected in PracticesConfig.ready) updates the marks
 
 
 def referent_marks_changed(*, person_id: int) -> None:
-    """The person's referent mark, on feed cards and on their stories' pages, is read again."""
-    lists_changed()
-    stories_changed(Story.objects.filter(author_id=person_id).values_list("pk", flat=True))
+    """Mark the person's stories with whether they are a referent now (Story.author_is_referent, on cards and pages)."""
+    roles = Referent.objects.filter(person_id=OuterRef("author_id"))
+    Story.objects.filter(author_id=person_id).update(author_is_referent=Exists(roles))
 
 
 def referent_deleted(*, instance: Referent, **kwargs) -> None:

@@ -18,7 +18,6 @@ from practices.models import (
     Standard,
     StandardRevision,
 )
-from stories.listing import stories_changed
 from stories.markdown import render_markdown
 from stories.models import Pillar, Story
 from stories.services import search_words_add
@@ -120,8 +119,10 @@ def _ask_to_read_again(*, standard: Standard, revision: StandardRevision, editor
 
 
 def _sources_changed(standard: Standard) -> None:
-    # Story pages show the standard each story inspired: its title, and whether it is published.
-    stories_changed(Promotion.objects.filter(standard=standard).values_list("story_id", flat=True))
+    """Copy onto its source stories what their pages show of the standard they inspired (stories reads none of ours)."""
+    Story.objects.filter(promotion__standard=standard).update(
+        standard_title=standard.title, standard_slug=standard.slug, standard_status=standard.status
+    )
 
 
 def _notify_authors(*, standard: Standard, curator: User) -> None:
@@ -271,7 +272,7 @@ def story_promote(
     if standard is None:
         standard = standard_create(owner=curator, **(new_standard or {}))
     promotion = Promotion.objects.create(story=story, standard=standard, curator=curator, note=note)
-    stories_changed([story.pk])
+    _sources_changed(standard)
     if publish and standard.status == Standard.Status.DRAFT:
         promotion.standard = standard_publish(standard=standard, editor=curator)
     elif standard.status == Standard.Status.PUBLISHED:

@@ -6,30 +6,18 @@ from django.shortcuts import get_object_or_404
 
 from stories.models import Comment, Story
 
-# What the story page shows around its cached body, and the standard the story inspired.
-PAGE_FIELDS = [
-    *["author_id", "title", "language", "status", "updated_at", "vote_count"],
-    *["promotion__standard__title", "promotion__standard__slug", "promotion__standard__status"],
-]
 
-
-def get_story_for_user(
-    request: HttpRequest, pk: int, *, write: bool = False, react: bool = False, byline: bool = True
-) -> Story:
+def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, react: bool = False) -> Story:
     """The story if the signed-in person may see it; with write, change it; with react, vote or comment on it.
 
-    Reactions only go to published stories: a hidden or deleted one answers 404.
-    byline=False loads only what the story page and the vote button show around the
-    story's body (the body is cached, and loads the author, store, pillar and text
-    itself when it is rendered again).
+    Reactions only go to published stories: a hidden or deleted one answers 404. The
+    story comes with what its page shows: author, store and region, pillar, tags, and
+    `user_voted`.
     """
-    stories = Story.objects.visible_to(request.user).with_user_vote(request.user).with_author_referent()
+    stories = Story.objects.visible_to(request.user).with_user_vote(request.user).with_tags()
     if react:
         stories = stories.published()
-    # promotion__standard: the standard the story inspired, if any (practices.Promotion), in the same query.
-    stories = stories.select_related("promotion__standard")
-    stories = stories.select_related("author", "store__region", "pillar") if byline else stories.only(*PAGE_FIELDS)
-    story = get_object_or_404(stories, pk=pk)
+    story = get_object_or_404(stories.select_related("author", "store__region", "pillar"), pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied
     return story

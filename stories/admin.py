@@ -1,36 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from stories.listing import lists_changed, stories_changed
-from stories.markdown import render_markdown
+from stories import services
 from stories.models import Pillar, Story, StoryPhoto, StoryRevision
 
 
-class CachedRowsMixin:
-    """Every change made on these admin pages reaches the cached rows of stories (stories.listing) at once."""
-
-    def rows_changed(self, pks: list[int]) -> None:
-        lists_changed()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self.rows_changed([obj.pk])
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        self.rows_changed([pk])
-
-    def delete_queryset(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        self.rows_changed(pks)
-
-
 @admin.register(Pillar)
-class PillarAdmin(CachedRowsMixin, admin.ModelAdmin):
-    """Pillars are listed in the feed's cached filter form (at once) and on cards (when they expire)."""
-
+class PillarAdmin(admin.ModelAdmin):
     list_display = ["name", "name_fr", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -52,7 +28,7 @@ class StoryRevisionInline(admin.TabularInline):
 
 
 @admin.register(Story)
-class StoryAdmin(CachedRowsMixin, admin.ModelAdmin):
+class StoryAdmin(admin.ModelAdmin):
     """Administrators recover deleted stories here by setting the status back to published."""
 
     list_display = ["title", "kind", "author", "store", "status", "published_at", "vote_count"]
@@ -66,14 +42,10 @@ class StoryAdmin(CachedRowsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish again (restore deleted or hidden stories)"))
     def restore(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        queryset.update(status=Story.Status.PUBLISHED)
-        self.rows_changed(pks)
+        for story in queryset:
+            services.story_set_status(story=story, status=Story.Status.PUBLISHED)
 
-    def rows_changed(self, pks: list[int]) -> None:
-        lists_changed()
-        stories_changed(pks)
-
-    def save_model(self, request, obj, form, change):
-        obj.body_html = render_markdown(obj.body)
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        # After the tags are saved: the text's HTML and the search data follow the edit, as in story_update.
+        super().save_related(request, form, formsets, change)
+        services.story_reindex(story=form.instance)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +8,6 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Stories")
 
     def ready(self) -> None:
-        from stories.listing import lists_migrated
+        from config.cache import check_shared_cache
 
-        # A data migration may add pillars, which the cached filter form lists.
-        post_migrate.connect(lists_migrated, sender=self, dispatch_uid="stories-lists-migrated")
+        checks.register(check_shared_cache, checks.Tags.caches)

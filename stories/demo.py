@@ -19,7 +19,6 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from stories.listing import lists_changed
 from stories.models import Pillar, Story, StoryPhoto, hot_score
 from stories.photos import process_photo
 from stories.services import story_create
@@ -725,7 +724,6 @@ def seed() -> None:
         score = hot_score(votes=0, voter_stores=0, tried_stores=0, published_at=when)
         Story.objects.filter(pk=story.pk).update(published_at=when, created_at=when, updated_at=when, hot_score=score)
         StoryPhoto.objects.filter(story=story).update(created_at=when)
-    lists_changed()
 
 
 def _posted_at(now: datetime, when: tuple[int, int, int], index: int) -> datetime:

@@ -1,8 +1,5 @@
-import functools
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
@@ -12,8 +9,6 @@ from stories.models import Flag, Pillar, Story, StoryPhoto
 from stories.photos import ProcessedPhoto, process_photo
 
 MAX_TAGS = 10
-# FilterForm.filters_of remembers query strings up to this many characters of values.
-MAX_REMEMBERED_QUERY = 300
 
 
 def clean_tag_names(names: list[str]) -> list[str]:
@@ -157,31 +152,6 @@ class FilterForm(forms.Form):
         """The valid values; a missing or invalid one is None (or its subclass's default)."""
         self.is_valid()
         return {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
-
-    @classmethod
-    def filters_of(cls, data) -> dict:
-        """`cls(data).filters()`, validated once per process for each query string that names no database row.
-
-        A list page reads the same few query strings over and over, and building and
-        validating the form was a tenth of a warm feed request. Values that come from
-        the database (a pillar) are looked up on every request, so they are never stale.
-        """
-        fields = cls.base_fields
-        values = tuple((name, tuple(data.getlist(name))) for name in sorted(fields) if name in data)
-        from_database = any(isinstance(fields[name], forms.ModelChoiceField) and any(given) for name, given in values)
-        given_values = [value for _name, given in values for value in given]
-        too_long = len(given_values) > len(fields) or sum(map(len, given_values)) > MAX_REMEMBERED_QUERY
-        if from_database or too_long:
-            return cls(data).filters()
-        return dict(_plain_filters(cls, values))
-
-
-@functools.lru_cache(maxsize=1024)
-def _plain_filters(form_class: type[FilterForm], values: tuple[tuple[str, tuple[str, ...]], ...]) -> dict:
-    data = QueryDict(mutable=True)
-    for name, given in values:
-        data.setlist(name, list(given))
-    return form_class(data).filters()
 
 
 class FeedFilterForm(FilterForm):

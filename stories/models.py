@@ -6,14 +6,16 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
-from accounts.models import Store, User
+from accounts.models import Store
 from config.text import search_text
 
 
@@ -66,6 +68,15 @@ def update_search_vectors(queryset: models.QuerySet) -> int:
     return queryset.update(search_vector=document)
 
 
+# A card's columns (StoryQuerySet.for_cards); tags come joined as "slug<TAG_PART>name<TAG_SEP>...".
+CARD_FIELDS = [
+    *["pk", "kind", "title", "status", "published_at", "vote_count", "comment_count", "tried_count"],
+    *["author_id", "author__username", "author__display_name", "author__first_name", "author__last_name"],
+    *["author_is_referent", "store__name", "store__slug", "pillar__slug", "pillar__name", "pillar__name_fr"],
+]
+TAG_PART, TAG_SEP = "\x1f", "\x1e"  # control characters: no tag can hold one (config.text)
+
+
 HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 HOT_SECONDS_PER_TENFOLD = 45_000
 TRIED_WEIGHT = 3
@@ -83,18 +94,34 @@ class StoryQuerySet(models.QuerySet):
         """Stories everyone may read."""
         return self.filter(status=Story.Status.PUBLISHED)
 
-    def for_cards(self):
-        """Just what stories.fragments.render_cards needs to find each story's card (it renders the rest)."""
-        fields = ["title", "author_id", "status", "updated_at", "published_at", "vote_count", "comment_count"]
-        return self.only(*fields).with_author_referent()
+    def with_tags(self):
+        """Annotate tags_joined: the story's tags as "slug<TAG_PART>name<TAG_SEP>…" (stories.pages.split_tags)."""
+        tags = (
+            TaggedItem.objects.filter(content_type__app_label="stories", content_type__model="story")
+            .filter(object_id=OuterRef("pk"))
+            .order_by()
+            .values("object_id")
+            .annotate(names=StringAgg(Concat("tag__slug", Value(TAG_PART), "tag__name"), Value(TAG_SEP)))
+            .values("names")
+        )
+        return self.annotate(tags_joined=Subquery(tags))
 
-    def with_author_referent(self):
-        """Annotate author_is_referent: does the author hold a referent role? Part of the same query.
+    def for_cards(self, user):
+        """Everything a story card shows, as plain values (stories.pages.card_values), in one query.
 
-        Roles are practices.Referent rows, reached by their related name (stories may not import practices).
+        Names come from their own rows (author, store, pillar, tags), so a rename shows
+        on the next page; `user_voted` is the reader's vote.
         """
-        roles = User.objects.filter(pk=OuterRef("author_id"), referent_roles__isnull=False)
-        return self.annotate(author_is_referent=Exists(roles))
+        cover = StoryPhoto.objects.filter(story=OuterRef("pk")).order_by("position", "pk")
+        return (
+            self.with_tags()
+            .values(*CARD_FIELDS, "tags_joined")
+            .annotate(
+                cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+                cover_alt=Subquery(cover.values("alt_text")[:1]),
+                user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)),
+            )
+        )
 
     def visible_to(self, user):
         """Published stories, plus hidden ones for their author and curators."""
@@ -166,6 +193,12 @@ class Story(models.Model):
     voter_store_count = models.PositiveIntegerField(default=0, editable=False)
     tried_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # What the story's pages show about practices, kept here by practices' services (stories never
+    # reads practices' tables): whether the author is a referent, and the standard the story inspired.
+    author_is_referent = models.BooleanField(default=False, editable=False)
+    standard_title = models.CharField(max_length=120, blank=True, editable=False)
+    standard_slug = models.SlugField(max_length=140, blank=True, editable=False)
+    standard_status = models.CharField(max_length=10, blank=True, editable=False)
     hot_score = models.FloatField(default=0, editable=False)
     # Title, text and tags, lower-cased without accents: what search reads (practices/search.py).
     search_document = models.TextField(editable=False, blank=True, default="")
@@ -310,7 +343,7 @@ class Tried(models.Model):
 class CommentQuerySet(models.QuerySet):
     def for_story_page(self):
         """Comments of a story page with what it shows of their authors, in one query."""
-        # Not the authors' whole rows: story pages' discussions are cached (stories.listing).
+        # Only what the page shows of the authors (stories.pages.comment_values).
         fields = ["story", "parent", "body_html", "status", "created_at", "edited_at"]
         author = ["username", "display_name", "first_name", "last_name", "store__name", "store__slug"]
         return (

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
 from accounts.services import notify
-from stories.listing import discussion_changed, lists_changed, stories_changed, votes_changed
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
@@ -97,7 +96,6 @@ def story_create(
     search_words_add(document=story.search_document)
     Story.objects.filter(pk=story.pk).update_search_vectors()
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
-    lists_changed()
     return story
 
 
@@ -154,16 +152,23 @@ def story_update(
             photo.alt_text = alt_text
             photo.save(update_fields=["alt_text"])
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
-    lists_changed()
-    stories_changed([story.pk])
     return story
+
+
+@transaction.atomic
+def story_reindex(*, story: Story) -> None:
+    """Work out again what follows from a story's text and tags (HTML, search data, hot score), after an admin edit."""
+    story.body_html = render_markdown(story.body)
+    story.search_document = story.build_search_document(list(story.tags.names()))
+    story.hot_score = story.compute_hot_score()
+    story.save(update_fields=["body_html", "search_document", "hot_score", "updated_at"])
+    search_words_add(document=story.search_document)
+    Story.objects.filter(pk=story.pk).update_search_vectors()
 
 
 def story_set_status(*, story: Story, status: str) -> Story:
     """Publish, hide (curators) or soft-delete (author) a story; nothing is erased."""
     Story.objects.filter(pk=story.pk).update(status=status, updated_at=timezone.now())
-    lists_changed()
-    stories_changed([story.pk])
     story.status = status
     return story
 
@@ -186,8 +191,6 @@ def _recount_votes(story_pk: int) -> Story:
     story.vote_count, story.voter_store_count = counts["votes"], counts["stores"]
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["vote_count", "voter_store_count", "hot_score"])
-    lists_changed()
-    stories_changed([story_pk])
     return story
 
 
@@ -197,8 +200,6 @@ def _recount_tries(story_pk: int) -> Story:
     story.tried_count = Tried.objects.filter(story_id=story_pk).count()
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["tried_count", "hot_score"])
-    lists_changed()
-    discussion_changed(story_pk)
     return story
 
 
@@ -206,8 +207,6 @@ def _recount_comments(story_pk: int) -> None:
     """Recount a story's published comments (the hot score does not count them)."""
     published = Comment.objects.filter(story_id=story_pk, status=Comment.Status.PUBLISHED).count()
     Story.objects.filter(pk=story_pk).update(comment_count=published)
-    lists_changed()
-    discussion_changed(story_pk)
 
 
 def _lock(story: Story) -> None:
@@ -237,7 +236,6 @@ def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
         created = False
         mine.delete()
     story = _recount_votes(story.pk)
-    votes_changed(user.pk)
     if created and story.vote_count in VOTE_MILESTONES:
         notify(
             recipient=story.author,
@@ -329,7 +327,6 @@ def comment_edit(*, comment: Comment, body: str) -> Comment:
     comment.body_html = render_comment(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
-    discussion_changed(comment.story_id)
     return comment
 
 

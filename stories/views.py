@@ -1,4 +1,3 @@
-import functools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -6,10 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
@@ -18,18 +15,9 @@ from accounts.models import Region, Store
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
-from stories.fragments import (
-    card_list_slots,
-    feed_filters_key,
-    render_card_list,
-    render_cards,
-    render_feed_filters,
-    render_story_page,
-    story_page_slots,
-)
 from stories.guestbook import exchanged_store
-from stories.listing import GENERATION_KEY, cached_page, cached_story, story_discussion
 from stories.models import Comment, Flag, Story
+from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -85,39 +73,23 @@ def feed_stories(filters: dict):
         stories = stories.filter(tags__slug=filters["tag"])
     if filters["q"]:
         stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
-    return stories.for_cards().ranked(filters["sort"])
+    return stories.ranked(filters["sort"])
 
 
 def feed(request: HttpRequest) -> HttpResponse:
-    filters = FeedFilterForm.filters_of(request.GET)
+    filters = FeedFilterForm(request.GET).filters()
     page = page_number(request)
-    key = ("feed", sorted((name, getattr(value, "pk", value)) for name, value in filters.items()), page)
-    # The query is only built when the page is not in the cache; the filter form comes in the same read.
-    # No slots for searches: their query strings are many and varied, and each slot holds a page of cards.
-    slots = None if filters["q"] else card_list_slots(request, key)
-    filters_key = feed_filters_key(filters)
-    rows, has_next, found = cached_page(
-        request, key, lambda: paginate(feed_stories(filters), page), also=[filters_key, *(slots or ())]
-    )
-    context = {"filters": filters, "stories": rows, "page": page, "has_next": has_next}
+    rows, has_next = paginate(feed_stories(filters).for_cards(request.user), page)
+    context = {
+        "filters": filters,
+        "stories": rows,
+        "has_next": has_next,
+        "cards": render_cards(rows, reader=request.user),
+    }
     context |= page_links(request, page, has_next)
-    if request.headers.get("HX-Request"):
-        context["cards"] = render_card_list(request, rows)
+    if is_htmx(request):
         return render(request, "stories/feed.html#story-list", context)
-
-    def around(cards: str) -> str:
-        # The rest of the page's content, drawn only when the slot does not have it. The cards hold the
-        # markers (the content around them has no form of its own, and its next_url is the next page's).
-        filters_html = render_feed_filters(filters, found, filters_key)
-        content = {**context, "filters_html": filters_html, "cards": mark_safe(cards)}  # noqa: S308
-        return render_to_string("stories/feed.html#feed-content", content)
-
-    # The filter form follows the lists' generation (pillars); the links, the query string.
-    generation = found.get(GENERATION_KEY)
-    facts = (generation, filters_key, context["prev_url"], context["next_url"])
-    context["feed_content"] = render_card_list(
-        request, rows, found=found, slots=slots if generation else None, around=around, around_facts=facts
-    )
+    context["filters_html"] = feed_filters_html(filters)
     return render(request, "stories/feed.html", context)
 
 
@@ -141,10 +113,8 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    load = functools.partial(get_story_for_user, request, pk, byline=False)
-    slots = story_page_slots(request, pk)
-    story, found = cached_story(request, pk, load=load, also=slots)
-    return render(request, "stories/detail.html", story_page_context(request, story, found=found, slots=slots))
+    story = get_story_for_user(request, pk)
+    return render(request, "stories/detail.html", story_page_context(request, story))
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -220,14 +190,11 @@ def stores(request: HttpRequest) -> HttpResponse:
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     store = get_object_or_404(Store.objects.select_related("region"), slug=slug)
     page = page_number(request)
-    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).for_cards().with_user_vote(request.user)
-    entries, has_next = paginate(guestbook.filter(store=store).ranked("new"), page)
+    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).ranked("new").for_cards(request.user)
+    entries, has_next = paginate(guestbook.filter(store=store), page)
     partner = exchanged_store(store, timezone.localdate())
-    partner_entries = []
-    if partner:
-        partner_entries = list(guestbook.filter(store=partner).ranked("new")[:5])
-    # One call for both lists: the cards not cached yet cost the same three queries.
-    cards = render_cards(request, [*entries, *partner_entries])
+    partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
+    cards = render_cards([*entries, *partner_entries], reader=request.user)  # one cache read for both lists
     can_write = services.can_write_guestbook(user=request.user, store=store)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(
@@ -240,7 +207,6 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "has_next": has_next,
             "partner": partner,
-            "partner_entries": partner_entries,
             "partner_cards": cards[len(entries) :],
             "form": form,
             "tag_suggestions": tag_suggestions() if can_write else [],
@@ -279,54 +245,15 @@ def back_to(request: HttpRequest, fallback) -> HttpResponse:
     return redirect(fallback)
 
 
-def story_page_context(
-    request: HttpRequest, story: Story, *, found: dict | None = None, slots: tuple | None = None, **forms
-) -> dict:
-    """What stories/detail.html shows; `story_page`, its content, is drawn only if the template shows it.
-
-    `found`: cached_story's cache read, which has the discussion and the page's
-    `slots` (stories.fragments.story_page_slots). A form passed in
-    (sent back with its errors) replaces the empty one, and the content is not cached.
-    """
-    comments, tries, discussion_version = story_discussion(story, found)
-    threads = [c for c in comments if c.parent_id is None]
-    replies: dict[int, list[Comment]] = {}
-    for comment in comments:
-        if comment.parent_id:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    for thread in threads:
-        thread.thread_replies = replies.get(thread.pk, [])
-    user = request.user
-    context = {
-        "story": story,
-        "threads": threads,
-        "tries": tries,
-        "my_store_tried": any(t.store_id == user.store_id for t in tries),
-        # None: the empty form, made only if the content is drawn rather than found in the cache.
-        "comment_form": forms.get("comment_form"),
-        "tried_form": forms.get("tried_form"),
-        "can_edit": story.can_edit(user),
-        "can_moderate": user.has_perm("stories.moderate_story"),
-        "can_see_history": story.can_see_history(user),
-        "can_react": story.status == Story.Status.PUBLISHED,
-        "can_manage_standards": user.has_perm("practices.manage_standards"),
-    }
-    versions = None if forms else (getattr(story, "cache_version", None), discussion_version)
-    context["story_page"] = functools.partial(
-        render_story_page, request, context, comments=comments, versions=versions, found=found, slots=slots
-    )
-    return context
-
-
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("stories.add_vote"):
         raise PermissionDenied
-    story = get_story_for_user(request, pk, react=True, byline=False)
+    story = get_story_for_user(request, pk, react=True)
     wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
     story = services.vote_set(user=request.user, story=story, voted=wanted)
     if is_htmx(request):
-        return render(request, "stories/includes/vote_button.html", {"story": story})
+        return render(request, "stories/includes/vote_button.html", {"story": vote_values(story, request.user)})
     return back_to(request, story)
 
 

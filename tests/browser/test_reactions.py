@@ -17,12 +17,12 @@ class ReactionsJourneyTests:
         hugo = new_page(device=PHONE)
         log_in(hugo, "hugo")
         hugo.goto(f"/stories/{story.pk}/")
-        vote = hugo.locator(".vote-form button")
+        vote = hugo.locator(".vote-button")
         assert "0 votes" in vote.text_content()
         hugo.evaluate("window.notReloaded = true")
         vote.click()
-        hugo.locator(".vote-form button[aria-pressed=true]").wait_for()
-        assert "1 vote" in hugo.locator(".vote-form button").text_content()
+        hugo.locator(".vote-button[aria-pressed=true]").wait_for()
+        assert "1 vote" in hugo.locator(".vote-button").text_content()
         assert hugo.evaluate("window.notReloaded") is True  # no page load
 
         hugo.get_by_label("How did it go? (optional)").fill("Customers loved it")
@@ -49,6 +49,12 @@ class ReactionsJourneyTests:
         assert camille.locator(".notifications li.unread").count() == 0
         assert camille.locator("#notifications-link .badge").count() == 0
         assert_accessible(camille)
+        camille.goto(f"/stories/{story.pk}/")
+        camille.locator("#comments .comment", has_text="We did it too").get_by_role("link", name="Reply").click()
+        assert camille.get_by_text("Your reply to").is_visible()
+        camille.get_by_label("Your comment").fill("So glad it worked in Lyon")
+        camille.get_by_role("button", name="Send", exact=True).click()
+        camille.locator("#comments .replies").get_by_text("So glad it worked in Lyon").wait_for()
 
         hugo.get_by_role("link", name="Report the comment by Léa Durand").click()
         hugo.get_by_label("Wrong or unsafe practice").check()

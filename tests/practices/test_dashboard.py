@@ -430,19 +430,18 @@ class QueryCountTests:
             onboarding.path_assign(path=path, person=person, curator=cast.julien)
             read(person, standard)
         client.force_login(cast.julien)
-        # session, user, permissions (user, groups);
+        # session, user (with permissions and unread count);
         # 1 stores (with regions, and whether each contributed in the last 30 days), 2 stories per store, kind
         # and pillar, 3 staff and who took part per store, 4 votes per store, 5 comments per store, 6 tries
         # per store (and how many of other stores' stories), 7 acknowledgements per store, 8 stories tried by
         # other stores per story's store, 9 learning-path progress per store, 10 promotions per region and
         # standard, 11 stories per region and day, 12 pillars;
-        # unread notifications (navigation)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(14):
             response = client.get(DASHBOARD)
         assert len(response.context["report"].stores) == store_count
-        # the same without the navigation's unread notifications
+        # the same for the CSV (no navigation)
         cache.clear()
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(14):
             rows = csv_rows(client.get(export_url("stores")))
         assert len(rows) == 1 + store_count
 

@@ -694,9 +694,9 @@ class MyPathsTests:
         for standard in standards[: count // 2]:
             read(cast.camille, standard)
         client.force_login(cast.camille)
-        # session, user, the paths, their steps (with standards, read and answered flags),
-        # permissions (user, groups) for the navigation, unread notifications
-        with django_assert_num_queries(7):
+        # session, user (with permissions and unread count), the paths, their steps (with standards,
+        # read and answered flags)
+        with django_assert_num_queries(4):
             response = client.get(ONBOARDING)
         assert len(response.context["paths"]) == min(count, 3)
         assert len(response.context["paths"][0].steps) == count

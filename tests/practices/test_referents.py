@@ -139,9 +139,9 @@ class ReferentListTests:
             person = make_user(f"ref{i}", store=cast.lyon if i % 2 else cast.paris, role=roles.STAFF)
             name(cast, person, pillar)
         client.force_login(cast.julien)
-        # session, user, referents with people, stores, pillars and regions; the user's and their
-        # groups' permissions (navigation, can_manage), unread notifications
-        with django_assert_num_queries(6):
+        # session, user (with permissions and unread count), referents with people, stores, pillars
+        # and regions
+        with django_assert_num_queries(3):
             response = client.get(REFERENTS)
         assert len(response.context["referents"]) == count
 
@@ -179,10 +179,10 @@ class ReferentMarkTests:
         for author in authors[:referents]:
             name(cast, author, pillar)
         client.force_login(cast.lea)
-        # As in tests/stories/test_feed.py: the mark is part of the stories query (an EXISTS).
-        with django_assert_num_queries(11):
+        # As in tests/stories/test_feed.py: the mark is a column of the story (practices keeps it).
+        with django_assert_num_queries(4):
             client.get("/stories/")
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(4):
             page = client.get("/stories/").content.decode()
         assert page.count("referent-mark") == referents
 
@@ -290,10 +290,9 @@ class RecognitionTests:
         for pillar in pillars:
             name(cast, cast.camille, pillar)
         client.force_login(cast.lea)
-        # session, user, the person (store, region), their groups; recognition: latest stories,
-        # counts of stories and stores, standards inspired, referent roles; the user's and their
-        # groups' permissions (navigation), unread notifications
-        with django_assert_num_queries(11):
+        # session, user (with permissions and unread count), the person (store, region), their groups;
+        # recognition: latest stories, counts of stories and stores, standards inspired, referent roles
+        with django_assert_num_queries(8):
             response = client.get(reverse("accounts:profile", args=["camille"]))
         assert len(response.context["recognition"].standards) == count
 

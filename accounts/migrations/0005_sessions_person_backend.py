@@ -1,4 +1,4 @@
-"""Sessions signed in through Django's ModelBackend now name accounts.backends.CachedModelBackend.
+"""Sessions signed in through an earlier backend now name accounts.backends.PersonBackend.
 
 Django treats a session whose backend is no longer in AUTHENTICATION_BACKENDS as
 signed out: without this, everyone would have to log in again after the deploy.
@@ -6,11 +6,11 @@ signed out: without this, everyone would have to log in again after the deploy.
 
 from django.db import migrations
 
-OLD = "django.contrib.auth.backends.ModelBackend"
-NEW = "accounts.backends.CachedModelBackend"
+EARLIER = {"django.contrib.auth.backends.ModelBackend", "accounts.backends.CachedModelBackend"}
+NEW = "accounts.backends.PersonBackend"
 
 
-def rename_backend(apps, schema_editor, old=OLD, new=NEW) -> None:
+def rename_backend(apps, schema_editor) -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -21,13 +21,9 @@ def rename_backend(apps, schema_editor, old=OLD, new=NEW) -> None:
             data = store.decode(session.session_data)
         except Exception:  # noqa: BLE001 (an unreadable session is signed out anyway)
             continue
-        if data.get(BACKEND_SESSION_KEY) == old:
-            data[BACKEND_SESSION_KEY] = new
+        if data.get(BACKEND_SESSION_KEY) in EARLIER:
+            data[BACKEND_SESSION_KEY] = NEW
             Session.objects.filter(pk=session.pk).update(session_data=store.encode(data))
-
-
-def rename_back(apps, schema_editor) -> None:
-    rename_backend(apps, schema_editor, old=NEW, new=OLD)
 
 
 class Migration(migrations.Migration):
@@ -36,4 +32,4 @@ class Migration(migrations.Migration):
         ("sessions", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(rename_backend, rename_back)]
+    operations = [migrations.RunPython(rename_backend, migrations.RunPython.noop)]

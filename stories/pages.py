@@ -1,0 +1,208 @@
+"""What the feed, store and story pages show, as the plain values their fragments are drawn from.
+
+Each fragment (config/fragments.py) is a template and a dictionary of values read
+from the database on this request; its cached HTML is found by those values, so it
+always shows them. What differs per reader is either one of the values (their side of
+a vote button, their own comments) or drawn live by the page around the fragments.
+"""
+
+from datetime import datetime
+
+from django.core.files.storage import default_storage
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
+
+from accounts.models import person_name
+from config.fragments import render_fragment, render_fragments
+from stories.forms import CommentForm, FeedFilterForm, TriedForm
+from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story
+
+CARD_TEMPLATE = "stories/includes/story_card.html"
+
+
+def pillar_label(name: str | None, name_fr: str | None) -> str:
+    """A pillar's name in the page's language (Pillar.label, from a row's values)."""
+    return name_fr if name_fr and get_language() == "fr" else name or ""
+
+
+def split_tags(joined: str | None) -> list[tuple[str, str]]:
+    """(slug, name) pairs from StoryQuerySet.with_tags()'s joined tags, by name."""
+    pairs = [tuple(tag.split(TAG_PART, 1)) for tag in joined.split(TAG_SEP)] if joined else []
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+# Story cards (the feed, a store's guestbook).
+
+
+def card_values(row: dict, *, reader_id: int, now: datetime) -> dict:
+    """What the card of `row` (from StoryQuerySet.for_cards()) shows to this reader now."""
+    return {
+        "story": {
+            "pk": row["pk"],
+            "kind": row["kind"],
+            "kind_label": str(Story.Kind(row["kind"]).label),
+            "title": row["title"],
+            "published_at": row["published_at"],
+            "age": timesince(row["published_at"], now, depth=1),
+            "vote_count": row["vote_count"],
+            "comment_count": row["comment_count"],
+            "own": row["author_id"] == reader_id,
+            "user_voted": row["user_voted"],
+            "author_name": person_name(
+                row["author__display_name"],
+                row["author__first_name"],
+                row["author__last_name"],
+                row["author__username"],
+            ),
+            "author_is_referent": row["author_is_referent"],
+            "store_name": row["store__name"],
+            "store_slug": row["store__slug"],
+            "pillar_label": pillar_label(row["pillar__name"], row["pillar__name_fr"]),
+            "tags": split_tags(row["tags_joined"]),
+            "cover_url": default_storage.url(row["cover_thumbnail"]) if row["cover_thumbnail"] else "",
+            "cover_alt": row["cover_alt"],
+        }
+    }
+
+
+def render_cards(rows: list[dict], *, reader) -> list[SafeString]:
+    """The card of each row, in order, from the cache where it is there (one round trip)."""
+    now = timezone.now()
+    return render_fragments([(CARD_TEMPLATE, card_values(row, reader_id=reader.pk, now=now)) for row in rows])
+
+
+def feed_filters_html(filters: dict) -> SafeString:
+    """The feed's filter form with the current filters chosen (FeedFilterForm.filters())."""
+    pillar = filters.get("pillar")
+    chosen = {name: value for name, value in filters.items() if name != "pillar"}
+    pillars = Pillar.objects.values_list("slug", "name", "name_fr")
+    values = {
+        "filters": {**chosen, "pillar": pillar.slug if pillar else ""},
+        "pillars": [(slug, pillar_label(name, name_fr)) for slug, name, name_fr in pillars],
+        "sorts": [(value, str(label)) for value, label in FeedFilterForm.SORTS],
+        "periods": [(value, str(label)) for value, label in FeedFilterForm.PERIODS],
+        "kinds": [(value, str(label)) for value, label in FeedFilterForm.base_fields["kind"].choices],
+    }
+    return render_fragment("stories/includes/feed_filters.html", values)
+
+
+# A story page.
+
+
+def vote_values(story: Story, reader) -> dict:
+    """What a story's vote button shows to this reader (stories/includes/vote_button.html)."""
+    own = story.author_id == reader.pk
+    return {"pk": story.pk, "vote_count": story.vote_count, "user_voted": bool(story.user_voted), "own": own}
+
+
+def body_values(story: Story, *, show_standard: bool) -> dict:
+    """The story as everyone sees it: text, byline, photos, tags, and the standard it inspired."""
+    author, store = story.author, story.store
+    return {
+        "story": {
+            "pk": story.pk,
+            "kind": story.kind,
+            "kind_label": str(story.get_kind_display()),
+            "status": story.status,
+            "title": story.title,
+            "body_html": story.body_html,
+            "published_at": story.published_at,
+            "author_name": author.name,
+            "author_username": author.username,
+            "author_is_referent": story.author_is_referent,
+            "store_name": store.name if store else "",
+            "store_slug": store.slug if store else "",
+            "region_name": store.region.name if store else "",
+            "pillar_slug": story.pillar.slug if story.pillar else "",
+            "pillar_label": story.pillar.label if story.pillar else "",
+            "tags": split_tags(story.tags_joined),
+        },
+        "photos": [(photo.image.url, photo.thumbnail.url, photo.alt_text) for photo in story.photos.all()],
+        "standard": (story.standard_title, story.standard_slug) if show_standard else None,
+    }
+
+
+def comment_values(comment: Comment, *, reader_id: int, now: datetime) -> dict:
+    author = comment.author
+    return {
+        "pk": comment.pk,
+        "status": comment.status,
+        "author_name": author.name,
+        "author_username": author.username,
+        "author_store": author.store.name if author.store else "",
+        "created_at": comment.created_at,
+        "age": timesince(comment.created_at, now),
+        "edited": comment.edited_at is not None,
+        "body_html": comment.body_html,
+        "own": comment.author_id == reader_id,
+        "replies": [],
+    }
+
+
+def discussion_values(story: Story, comments: list[Comment], *, reader, can_react: bool) -> dict:
+    """The story's comments in threads (one level of replies), as this reader sees them."""
+    now = timezone.now()
+    threads: dict[int, dict] = {}
+    for comment in comments:
+        values = comment_values(comment, reader_id=reader.pk, now=now)
+        if comment.parent_id is None:
+            threads[comment.pk] = values
+        elif comment.parent_id in threads:
+            threads[comment.parent_id]["replies"].append(values)
+    return {
+        "story_pk": story.pk,
+        "threads": list(threads.values()),
+        "can_react": can_react,
+        "can_moderate": reader.has_perm("stories.moderate_story"),
+    }
+
+
+def story_page_context(
+    request: HttpRequest, story: Story, *, comment_form: CommentForm | None = None, tried_form: TriedForm | None = None
+) -> dict:
+    """What stories/detail.html shows: two fragments (the story, its comments) and the reader's own parts.
+
+    `story` comes from stories.access.get_story_for_user. A form sent back with its
+    errors replaces the empty one.
+    """
+    user = request.user
+    can_react = story.status == Story.Status.PUBLISHED
+    can_manage_standards = user.has_perm("practices.manage_standards")
+    show_standard = bool(story.standard_slug) and (story.standard_status != "draft" or can_manage_standards)
+    comments = list(story.comments.for_story_page())
+    tries = list(story.tries.select_related("store")) if story.tried_count else []
+    body_html, comments_html = render_fragments(
+        [
+            ("stories/includes/story_body.html", body_values(story, show_standard=show_standard)),
+            ("stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)),
+        ]
+    )
+    threads = {comment.pk: comment for comment in comments if comment.parent_id is None}
+    reply_to = threads.get(_int(request.GET.get("reply_to")))
+    if comment_form is None:
+        comment_form = CommentForm(initial={"parent": reply_to.pk} if reply_to else None)
+    return {
+        "story": story,
+        "vote": vote_values(story, user),
+        "body_html": body_html,
+        "comments_html": comments_html,
+        "tries": tries,
+        "can_try": can_react and user.store_id is not None and all(t.store_id != user.store_id for t in tries),
+        "can_react": can_react,
+        "can_edit": story.can_edit(user),
+        "can_moderate": user.has_perm("stories.moderate_story"),
+        "can_see_history": story.can_see_history(user),
+        "reply_to": reply_to,
+        "comment_form": comment_form,
+        "tried_form": tried_form or TriedForm(),
+    }
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
