@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -73,6 +75,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name
+
+    @functools.cached_property
+    def unread_count(self) -> int:
+        """How many notifications the person has not opened (the header's badge), counted once per request."""
+        return self.notifications.unread().count()
 
     @property
     def name(self) -> str:

@@ -96,7 +96,8 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def notifications(request: HttpRequest) -> HttpResponse:
     items = list(request.user.notifications.select_related("actor")[:100])
-    return render(request, "accounts/notifications.html", {"notifications": items})
+    context = {"notifications": items, "unread_count": request.user.unread_count}
+    return render(request, "accounts/notifications.html", context)
 
 
 @require_POST

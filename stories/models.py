@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
@@ -96,9 +97,9 @@ class StoryQuerySet(models.QuerySet):
 
     def with_tags(self):
         """Annotate tags_joined: the story's tags as "slug<TAG_PART>name<TAG_SEP>…" (stories.pages.split_tags)."""
+        story_type = ContentType.objects.get_for_model(Story)  # Django keeps it in memory after the first read
         tags = (
-            TaggedItem.objects.filter(content_type__app_label="stories", content_type__model="story")
-            .filter(object_id=OuterRef("pk"))
+            TaggedItem.objects.filter(content_type=story_type, object_id=OuterRef("pk"))
             .order_by()
             .values("object_id")
             .annotate(names=StringAgg(Concat("tag__slug", Value(TAG_PART), "tag__name"), Value(TAG_SEP)))
