@@ -280,10 +280,10 @@ class CommentTests:
             services.comment_add(author=cast.hugo, story=story, body=f"Comment {i}")
             services.tried_record(user=make_user(f"u{i}", store=cast.lyon, role="Staff"), story=story)
         client.force_login(cast.lea)
-        # session, user (with store, permissions, unread count), story (author, store, region,
+        # session, user (with store), permissions, unread count, story (author, store, region,
         # pillar, tags, my vote), photos, comments with authors, tries with stores; cached or not.
         for _ in range(2):
-            with django_assert_num_queries(6):
+            with django_assert_num_queries(8):
                 assert client.get(story.get_absolute_url()).status_code == 200
 
 
