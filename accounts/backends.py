@@ -4,8 +4,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
 
-from accounts.models import User
+from accounts.models import Notification, User
 
 
 def permission_names_sql() -> str:
@@ -30,19 +31,25 @@ def permission_names_sql() -> str:
 
 
 class PersonBackend(ModelBackend):
-    """Django's ModelBackend, loading the signed-in person with their store, and all their permissions in one query.
+    """Django's ModelBackend, loading the signed-in person with their store and unread count, then their permissions.
 
-    Every page draws the navigation, which asks which sections the person's
-    permissions open: Django's backend reads them with two queries, built by the ORM
-    at a cost several times the database's. Nothing is cached: a changed role counts
-    on the person's next request.
+    Every page draws the header: the unread badge, and the sections the person's
+    permissions open. Django's backend reads permissions with two queries, built by
+    the ORM at a cost several times the database's; here they are one written-out
+    query. Nothing is cached: a changed role or a new notification counts on the
+    person's next request.
     """
 
     def get_user(self, user_id):
+        unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        people = User._default_manager.select_related("store").annotate(
+            unread_count=Subquery(unread.order_by().values("recipient").annotate(count=Count("pk")).values("count"))
+        )
         try:
-            user = User._default_manager.select_related("store").get(pk=user_id)
+            user = people.get(pk=user_id)
         except User.DoesNotExist:
             return None
+        user.unread_count = user.unread_count or 0
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:

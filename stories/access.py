@@ -11,13 +11,10 @@ def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, re
     """The story if the signed-in person may see it; with write, change it; with react, vote or comment on it.
 
     Reactions only go to published stories: a hidden or deleted one answers 404. The
-    story comes with what its page shows: author, store and region, pillar, tags, and
-    `user_voted`.
+    story comes with what its page shows (StoryQuerySet.for_page).
     """
-    stories = Story.objects.visible_to(request.user).with_user_vote(request.user).with_tags()
-    if react:
-        stories = stories.published()
-    story = get_object_or_404(stories.select_related("author", "store__region", "pillar"), pk=pk)
+    stories = Story.objects.visible_to(request.user).for_page(request.user)
+    story = get_object_or_404(stories.published() if react else stories, pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied
     return story

@@ -107,6 +107,20 @@ class StoryQuerySet(models.QuerySet):
         )
         return self.annotate(tags_joined=Subquery(tags))
 
+    def for_page(self, user):
+        """A story with what its page shows: author, store and region, pillar, tags, the reader's vote, and
+        whether it has photos or comments at all (has_photos, has_discussion: most have neither, and the page
+        then skips their queries)."""
+        return (
+            self.select_related("author", "store__region", "pillar")
+            .with_tags()
+            .with_user_vote(user)
+            .annotate(
+                has_photos=Exists(StoryPhoto.objects.filter(story=OuterRef("pk"))),
+                has_discussion=Exists(Comment.objects.filter(story=OuterRef("pk"))),
+            )
+        )
+
     def for_cards(self, user):
         """Everything a story card shows, as plain values (stories.pages.card_values), in one query.
 

@@ -101,6 +101,7 @@ def vote_values(story: Story, reader) -> dict:
 def body_values(story: Story, *, show_standard: bool) -> dict:
     """The story as everyone sees it: text, byline, photos, tags, and the standard it inspired."""
     author, store = story.author, story.store
+    photos = story.photos.all() if story.has_photos else []
     return {
         "story": {
             "pk": story.pk,
@@ -120,7 +121,7 @@ def body_values(story: Story, *, show_standard: bool) -> dict:
             "pillar_label": story.pillar.label if story.pillar else "",
             "tags": split_tags(story.tags_joined),
         },
-        "photos": [(photo.image.url, photo.thumbnail.url, photo.alt_text) for photo in story.photos.all()],
+        "photos": [(photo.image.url, photo.thumbnail.url, photo.alt_text) for photo in photos],
         "standard": (story.standard_title, story.standard_slug) if show_standard else None,
     }
 
@@ -172,7 +173,7 @@ def story_page_context(
     can_react = story.status == Story.Status.PUBLISHED
     can_manage_standards = user.has_perm("practices.manage_standards")
     show_standard = bool(story.standard_slug) and (story.standard_status != "draft" or can_manage_standards)
-    comments = list(story.comments.for_story_page())
+    comments = list(story.comments.for_story_page()) if story.has_discussion else []
     tries = list(story.tries.select_related("store")) if story.tried_count else []
     body_html, comments_html = render_fragments(
         [

@@ -430,16 +430,16 @@ class QueryCountTests:
             onboarding.path_assign(path=path, person=person, curator=cast.julien)
             read(person, standard)
         client.force_login(cast.julien)
-        # session, user, permissions (one query), unread count;
+        # session, user (with unread count), permissions (one query);
         # 1 stores (with regions, and whether each contributed in the last 30 days), 2 stories per store, kind
         # and pillar, 3 staff and who took part per store, 4 votes per store, 5 comments per store, 6 tries
         # per store (and how many of other stores' stories), 7 acknowledgements per store, 8 stories tried by
         # other stores per story's store, 9 learning-path progress per store, 10 promotions per region and
         # standard, 11 stories per region and day, 12 pillars;
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = client.get(DASHBOARD)
         assert len(response.context["report"].stores) == store_count
-        # the same for the CSV, but the unread count (no navigation)
+        # the same for the CSV
         cache.clear()
         with django_assert_num_queries(15):
             rows = csv_rows(client.get(export_url("stores")))
@@ -449,8 +449,8 @@ class QueryCountTests:
         client.force_login(network.julien)
         first = client.get(DASHBOARD).context["report"]
         make_story(network.camille, title="Too recent for this minute")
-        # session, user, permissions, unread count: the report comes from the cache
-        with django_assert_num_queries(4):
+        # session, user (with unread count), permissions: the report comes from the cache
+        with django_assert_num_queries(3):
             response = client.get(DASHBOARD, {"region": "ile-de-france"})
         assert response.context["report"].computed_at == first.computed_at
         assert store_row(response.context["report"], "Paris Opéra").participation.stories == 1

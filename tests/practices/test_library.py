@@ -279,9 +279,9 @@ class QueryCountTests:
     ):
         make_standards(cast.julien, count)
         client.force_login(cast.lea)
-        # session, user, permissions (one query), unread count, standards page (with counts), their tags,
+        # session, user (with unread count), permissions (one query), standards page (with counts), their tags,
         # pillars (one list for the filter and the links)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             response = client.get(LIBRARY)
         assert len(response.context["standards"]) == min(count, 20)
 
@@ -291,11 +291,11 @@ class QueryCountTests:
         for i in range(count):
             make_story(cast.camille, title=f"Umbrella story {i}")
         client.force_login(cast.lea)
-        # session, user, permissions, unread count, one search query (PostgreSQL: the known words spelt
+        # session, user (with unread count), permissions, one search query (PostgreSQL: the known words spelt
         # like the query, by trigram;
         # SQLite: every published standard's document, scored in Python), matching stories, standards page
         # (with counts), their tags, pillars (filter and links)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             response = client.get(LIBRARY, {"q": "umbrella"})
         assert len(response.context["standards"]) == min(count, 20)
         assert len(response.context["stories"]) == min(count, 10)
@@ -307,8 +307,8 @@ class QueryCountTests:
         for standard in make_standards(cast.julien, count):
             services.standard_retire(standard=standard, editor=cast.julien)
         client.force_login(cast.lea)
-        # session, user, permissions (one query), unread count, standards page (with counts), their tags
-        with django_assert_num_queries(6):
+        # session, user (with unread count), permissions (one query), standards page (with counts), their tags
+        with django_assert_num_queries(5):
             response = client.get(reverse("practices:archive"))
         assert len(response.context["standards"]) == min(count, 20)
 
@@ -323,9 +323,9 @@ class QueryCountTests:
             story = make_story(author, title=f"Source {i}")
             services.story_promote(story=story, curator=cast.julien, standard=standard, note=f"Note {i}")
         client.force_login(cast.lea)
-        # session, user, permissions (one query), unread count, the standard (with pillar and owner),
+        # session, user (with unread count), permissions (one query), the standard (with pillar and owner),
         # its tags, its sources (with authors, stores, curators), its revisions (with editors)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             response = client.get(standard.get_absolute_url())
         assert len(response.context["promotions"]) == count
         assert response.content.decode().count('class="mb-3 source-story"') == count

@@ -694,9 +694,9 @@ class MyPathsTests:
         for standard in standards[: count // 2]:
             read(cast.camille, standard)
         client.force_login(cast.camille)
-        # session, user, permissions (one query), unread count, the paths, their steps (with standards,
+        # session, user (with unread count), permissions (one query), the paths, their steps (with standards,
         # read and answered flags)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get(ONBOARDING)
         assert len(response.context["paths"]) == min(count, 3)
         assert len(response.context["paths"][0].steps) == count
@@ -774,13 +774,13 @@ class ProgressTableTests:
                 path=path, person=make_user(f"staff{i}", store=stores[i], role=roles.STAFF), curator=cast.julien
             )
         client.force_login(cast.julien)
-        # session, user, permissions, the path (with its audience), its steps (with standards),
-        # the people (with stores, regions and reading counts), unread count (navigation)
-        with django_assert_num_queries(7):
+        # session, user (with unread count), permissions, the path (with its audience), its steps
+        # (with standards), the people (with stores, regions and reading counts)
+        with django_assert_num_queries(6):
             response = client.get(reverse("practices:path-progress", args=[path.pk]))
         assert len(response.context["progress"].people) == 2 * count + 1  # lea is a new hire too
         assert len(response.context["progress"].stores) == count + 1
-        # the same for the CSV, but the unread count (no navigation)
+        # the same for the CSV
         with django_assert_num_queries(6):
             response = client.get(reverse("practices:path-progress-csv", args=[path.pk]))
         assert len(response.content.decode().splitlines()) == 2 * count + 2

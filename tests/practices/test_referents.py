@@ -139,9 +139,9 @@ class ReferentListTests:
             person = make_user(f"ref{i}", store=cast.lyon if i % 2 else cast.paris, role=roles.STAFF)
             name(cast, person, pillar)
         client.force_login(cast.julien)
-        # session, user, permissions (one query), unread count, referents with people, stores, pillars
+        # session, user (with unread count), permissions (one query), referents with people, stores, pillars
         # and regions
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             response = client.get(REFERENTS)
         assert len(response.context["referents"]) == count
 
@@ -180,9 +180,9 @@ class ReferentMarkTests:
             name(cast, author, pillar)
         client.force_login(cast.lea)
         # As in tests/stories/test_feed.py: the mark is a column of the story (practices keeps it).
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             client.get("/stories/")
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             page = client.get("/stories/").content.decode()
         assert page.count("referent-mark") == referents
 
@@ -290,9 +290,9 @@ class RecognitionTests:
         for pillar in pillars:
             name(cast, cast.camille, pillar)
         client.force_login(cast.lea)
-        # session, user, permissions (one query), unread count, the person (store, region), their groups;
+        # session, user (with unread count), permissions (one query), the person (store, region), their groups;
         # recognition: latest stories, counts of stories and stores, standards inspired, referent roles
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             response = client.get(reverse("accounts:profile", args=["camille"]))
         assert len(response.context["recognition"].standards) == count
 
