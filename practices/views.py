@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from config.paging import page_links, page_number, paginate
 from practices import services
 from practices.access import get_standard_for_user, require_perm
 from practices.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
@@ -19,7 +20,6 @@ from practices.referents import referent_scopes
 from practices.search import search
 from stories.access import get_story_for_user
 from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Pillar, Story
-from stories.views import page_links, page_number, paginate
 
 LIBRARY_SORTS = {
     "new": ["-published_at", "-pk"],
