@@ -311,7 +311,7 @@ def load_standards(total: int, seed: int) -> None:
             )
             SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], batch_size=CHUNK, ignore_conflicts=True)
     with connection.cursor() as cursor:
-        # What practices' services keep on each source story (practices.services._sources_changed).
+        # What practices' services keep on each source story (practices.library.services._sources_changed).
         cursor.execute(
             "UPDATE stories_story s SET standard_title = st.title, standard_slug = st.slug, standard_status = st.status"
             " FROM practices_promotion p JOIN practices_standard st ON st.id = p.standard_id WHERE p.story_id = s.id"

@@ -9,7 +9,7 @@ class PracticesConfig(AppConfig):
 
     def ready(self) -> None:
         from practices.models import Referent
-        from practices.referents import referent_deleted
+        from practices.referents.services import referent_deleted
 
         # Cascades (a pillar or region deleted in the admin) end roles without referent_remove.
         post_delete.connect(referent_deleted, sender=Referent, dispatch_uid="referent-deleted")

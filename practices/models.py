@@ -1,18 +1,20 @@
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, Log
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from accounts.models import Region
-from stories.models import Pillar, Story, update_search_vectors
+from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Pillar, Story, StoryQuerySet, update_search_vectors
 
 
 class Curation(models.Model):
@@ -243,6 +245,68 @@ class Promotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story} → {self.standard}"
+
+
+# Curation: the stories a curator may promote, read through practices' own QuerySet on
+# Story's table (stories' QuerySet knows nothing of promotions).
+
+CURATION_CANDIDATES = 500
+
+
+class CurationQuerySet(StoryQuerySet):
+    def unpromoted(self):
+        """Published stories not promoted yet."""
+        return self.published().exclude(Exists(Promotion.objects.filter(story=OuterRef("pk"))))
+
+    def in_scopes(self, scopes: list[tuple[int, int]] | None):
+        """With scopes, only stories of those (region id, pillar id) pairs: a referent's queue; None: all."""
+        if scopes is None:
+            return self
+        return self.filter(
+            reduce(or_, (Q(store__region_id=region, pillar_id=pillar) for region, pillar in scopes), Q(pk__in=[]))
+        )
+
+    def matching(self, filters: dict):
+        """The queue's filters (CurationFilterForm.filters()): region, pillar, kind."""
+        stories = self
+        if filters.get("region"):
+            stories = stories.filter(store__region=filters["region"])
+        if filters.get("pillar"):
+            stories = stories.filter(pillar=filters["pillar"])
+        if filters.get("kind"):
+            stories = stories.filter(kind=filters["kind"])
+        return stories
+
+    def ranked(self):
+        """These stories best first: what peers said, with age taken into account.
+
+        The stored hot score already weighs votes, voting stores and tries against
+        age (see stories.models.hot_score); comments join the support here. Only the
+        500 hottest candidates are ranked, so the queue costs the same on a network
+        with a hundred stories or a million (an index gives them in order).
+        """
+        hottest = self.order_by("-hot_score").values("pk")[:CURATION_CANDIDATES]
+        support = (
+            F("vote_count")
+            + EXTRA_STORE_WEIGHT * Greatest(F("voter_store_count") - 1, 0)
+            + TRIED_WEIGHT * F("tried_count")
+        )
+        score = F("hot_score") - Log(10, support + 1) + Log(10, support + F("comment_count") + 1)
+        return (
+            Story.objects.filter(pk__in=hottest)
+            .select_related("author", "store__region", "pillar")
+            .annotate(curation_score=ExpressionWrapper(score, output_field=FloatField()))
+            .order_by(F("curation_score").desc(), "-pk")
+        )
+
+    def queue(self, filters: dict, scopes: list[tuple[int, int]] | None = None):
+        """The curation queue: published stories not promoted yet, filtered, best first."""
+        return self.unpromoted().in_scopes(scopes).matching(filters).ranked()
+
+
+def curation_stories() -> CurationQuerySet:
+    """Every story, read through CurationQuerySet: curation_stories().queue(filters)."""
+    return CurationQuerySet(Story)
 
 
 # Onboarding: learning paths, acknowledgements and judgement cases.

@@ -12,43 +12,13 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from accounts.models import Region, Store
+from config.paging import page_links, page_number, paginate
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.guestbook import exchanged_store
 from stories.models import Comment, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
-
-PAGE_SIZE = 20
-MAX_PAGE = 500
-
-
-def page_number(request: HttpRequest) -> int:
-    try:
-        return min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
-    except ValueError:
-        return 1
-
-
-def paginate(queryset, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
-    """One page and whether another follows, without counting the table."""
-    rows = list(queryset[(page - 1) * size : page * size + 1])
-    return rows[:size], len(rows) > size
-
-
-def page_url(request: HttpRequest, page: int) -> str:
-    """This list's URL with the same filters, at another page."""
-    query = request.GET.copy()
-    query["page"] = page
-    return f"?{query.urlencode()}"
-
-
-def page_links(request: HttpRequest, page: int, has_next: bool) -> dict:
-    """prev_url and next_url for a paginated list, keeping its filters (None where there is no such page)."""
-    return {
-        "prev_url": page_url(request, page - 1) if page > 1 else None,
-        "next_url": page_url(request, page + 1) if has_next else None,
-    }
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import User
-from practices import services as practices_services
+from practices.library import services as practices_services
 from practices.models import Standard
 from stories import services
 from stories.models import Pillar, Story

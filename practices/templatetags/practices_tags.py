@@ -7,12 +7,12 @@ person, so the dependency stays one way and the view stays in accounts.
 
 from django import template
 
-from practices.referents import recognition as recognition_of
+from practices.referents.services import recognition as recognition_of
 
 register = template.Library()
 
 
-@register.inclusion_tag("practices/includes/recognition.html", takes_context=True)
+@register.inclusion_tag("practices/referents/includes/recognition.html", takes_context=True)
 def recognition(context, person) -> dict:
     """The person's stories, standards inspired, stores reached and referent roles (four queries)."""
     viewer = context["user"]

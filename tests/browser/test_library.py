@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from practices import services as practices_services
+from practices.library import services as practices_services
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, log_in
 from tests.factories import make_pillar, make_story
 

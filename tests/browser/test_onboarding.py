@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from practices import onboarding
-from practices import services as practices_services
+from practices.library import services as practices_services
+from practices.onboarding import services as onboarding
 from tests.browser.conftest import PHONE, assert_accessible, log_in
 from tests.factories import make_story
 

@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from practices import services
+from practices.library import services
 from tests.factories import make_standard
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from practices import services
+from practices.library import services
 from stories import services as story_services
 from stories.models import Story
 from tests.conftest import make_user

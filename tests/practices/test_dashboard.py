@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Region, Store
-from practices import charts, dashboard, onboarding
-from practices import services as practices_services
-from practices.dashboard_tables import TABLES
+from practices.dashboard import charts
+from practices.dashboard import report as dashboard
+from practices.dashboard.tables import TABLES
+from practices.library import services as practices_services
+from practices.onboarding import services as onboarding
 from stories import services
 from stories.models import Story
 from tests.conftest import make_user

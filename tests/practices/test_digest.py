@@ -19,10 +19,19 @@ from django_tasks_db.models import DBTaskResult
 from accounts import roles
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_token
-from practices import onboarding, services
-from practices.digest import Outcome, digest_send, digests_send_batch, last_week, parse_week, week_news, week_start
+from practices.digest.services import (
+    Outcome,
+    digest_send,
+    digests_send_batch,
+    last_week,
+    parse_week,
+    week_news,
+    week_start,
+)
+from practices.digest.tasks import digests_enqueue, send_weekly_digests
+from practices.library import services
 from practices.models import DigestDelivery, LearningPath, StandardRevision
-from practices.tasks import digests_enqueue, send_weekly_digests
+from practices.onboarding import services as onboarding
 from stories import services as story_services
 from stories.models import Story, Vote
 from tests.conftest import make_user
@@ -286,7 +295,7 @@ class TaskTests:
         assert sorted(message.to[0] for message in mail.outbox) == ["camille@example.com", "hugo@example.com"]
 
     def test_people_are_queued_in_batches(self, cast, week, monkeypatch):
-        monkeypatch.setattr("practices.tasks.BATCH_SIZE", 2)
+        monkeypatch.setattr("practices.digest.tasks.BATCH_SIZE", 2)
         recipients, results = digests_enqueue(week=week_start(timezone.localdate()))
         assert len(recipients.to_send) == 5
         assert [len(result.kwargs["user_ids"]) for result in results] == [2, 2, 1]

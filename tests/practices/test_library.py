@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from practices import services
+from practices.library import services
 from practices.models import Standard
 from stories import services as story_services
 from stories.models import Story

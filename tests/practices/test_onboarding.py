@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Notification, Store
-from practices import onboarding
-from practices import services as practices_services
+from practices.library import services as practices_services
 from practices.models import (
     ANSWER_LIMIT,
     Acknowledgement,
@@ -22,6 +21,7 @@ from practices.models import (
     PathStep,
     Standard,
 )
+from practices.onboarding import services as onboarding
 from tests.conftest import make_user
 from tests.factories import make_story
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import Notification
-from practices import services
+from practices.library import services
 from practices.models import Promotion, Standard, StandardRevision
 from stories.models import Story
 from tests.conftest import make_user

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import Region
-from practices import services
+from practices.library import services
 from practices.models import Promotion, Referent
-from practices.referents import referent_name, referent_remove
+from practices.referents.services import referent_name, referent_remove
 from stories import services as story_services
 from tests.conftest import make_user
 from tests.factories import make_pillar, make_standard, make_story
@@ -127,7 +127,7 @@ class ReferentListTests:
     def test_it_is_not_a_profile_even_for_someone_called_referents(self, client, cast):
         make_user("referents", store=cast.paris, role=roles.STAFF)
         client.force_login(cast.lea)
-        assert client.get(REFERENTS).templates[0].name == "practices/referents.html"
+        assert client.get(REFERENTS).templates[0].name == "practices/referents/referents.html"
 
     def test_it_needs_a_log_in(self, client):
         assert client.get(REFERENTS).status_code == 302

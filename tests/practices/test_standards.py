@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from practices import services
+from practices.library import services
 from practices.models import Standard, StandardRevision
 from stories.models import Story
 from tests.factories import make_pillar, make_standard, make_story

@@ -26,8 +26,8 @@ from taggit.models import Tag
 
 from accounts.demo import DEMO_PASSWORD
 from config.cache import cache_resume
-from practices import services as practices_services
-from practices.referents import referent_name
+from practices.library import services as practices_services
+from practices.referents.services import referent_name
 from stories import services
 from tests.factories import make_pillar, make_story
 

@@ -3,8 +3,9 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts.models import User
-from practices import demo as practices_demo
-from practices import onboarding_demo, referent_demo
+from practices.library import demo as practices_demo
+from practices.onboarding import demo as onboarding_demo
+from practices.referents import demo as referent_demo
 from stories import demo as stories_demo
 
 

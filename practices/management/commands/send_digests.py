@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.tasks import TaskResultStatus
 
-from practices.digest import digest_recipients, last_week, parse_week
-from practices.tasks import digests_enqueue
+from practices.digest.services import digest_recipients, last_week, parse_week
+from practices.digest.tasks import digests_enqueue
 
 
 class Command(BaseCommand):

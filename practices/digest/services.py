@@ -8,7 +8,7 @@ stories. Sending is decided by inserting the person's DigestDelivery row for the
 week under a unique constraint, in a transaction that first locks the person: a
 second run, or a second worker, finds the row and sends nothing.
 
-The management command `send_digests` queues the task in practices/tasks.py
+The management command `send_digests` queues the task in practices/digest/tasks.py
 (digests_enqueue), which sends each batch through digest_send().
 """
 
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_token
 from practices.models import DigestDelivery, Promotion, Standard, StandardRevision
-from practices.onboarding import LearnerPath, learner_paths
+from practices.onboarding.services import LearnerPath, learner_paths
 from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Comment, Story, Tried, Vote
 
 logger = logging.getLogger(__name__)

@@ -10,10 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from practices import onboarding, services
 from practices.access import get_path_for_manager, get_standard_for_user, get_step_for_manager, require_perm
+from practices.library import services
 from practices.models import CaseAnswer, LearningPath, PathAssignment, Standard
-from practices.onboarding_forms import (
+from practices.onboarding import services as onboarding
+from practices.onboarding.forms import (
     AnswerForm,
     AssignForm,
     PathForm,
@@ -21,6 +22,7 @@ from practices.onboarding_forms import (
     StepAddForm,
     StepNoteForm,
 )
+from practices.spreadsheet import spreadsheet_safe
 from stories.models import Story
 
 # Learner pages
@@ -241,12 +243,6 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     path = get_path_for_manager(request, pk)
     context = {"path": path, "progress": onboarding.path_progress(path)}
     return render(request, "practices/onboarding/progress.html", context)
-
-
-def spreadsheet_safe(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (a name typed as "=HYPERLINK(...)")."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def progress_csv(request: HttpRequest, pk: int) -> HttpResponse:

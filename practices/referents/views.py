@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from practices import referents
 from practices.access import require_perm
-from practices.forms import ReferentForm
 from practices.models import Referent
-from practices.onboarding import Refused
+from practices.onboarding.services import Refused
+from practices.referents import services as referents
+from practices.referents.forms import ReferentForm
 
 
 def referent_list(request: HttpRequest) -> HttpResponse:
@@ -18,7 +18,7 @@ def referent_list(request: HttpRequest) -> HttpResponse:
         "referents": list(referents.referents_for_list()),
         "can_manage": request.user.has_perm("practices.manage_referents"),
     }
-    return render(request, "practices/referents.html", context)
+    return render(request, "practices/referents/referents.html", context)
 
 
 def referent_new(request: HttpRequest) -> HttpResponse:
@@ -41,7 +41,7 @@ def referent_new(request: HttpRequest) -> HttpResponse:
                     % {"name": person.name, "pillar": pillar.label, "region": region.name},
                 )
                 return redirect("practices:referents")
-    return render(request, "practices/referent_form.html", {"form": form}, status=status)
+    return render(request, "practices/referents/referent_form.html", {"form": form}, status=status)
 
 
 @require_POST

@@ -2,7 +2,7 @@
 
 from accounts.models import User
 from practices.models import Referent
-from practices.referents import referent_name
+from practices.referents.services import referent_name
 from stories.models import Pillar
 
 CURATOR = "julien"

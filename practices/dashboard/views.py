@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from practices import charts, dashboard
 from practices.access import require_perm
-from practices.dashboard import RegionRow, Report
-from practices.dashboard_tables import TABLES, View, period_label
-from practices.onboarding_views import spreadsheet_safe
+from practices.dashboard import charts
+from practices.dashboard import report as dashboard
+from practices.dashboard.report import RegionRow, Report
+from practices.dashboard.tables import TABLES, View, period_label
+from practices.spreadsheet import spreadsheet_safe
 
 
 def choose_scope(request: HttpRequest, report: Report) -> tuple[RegionRow, str]:

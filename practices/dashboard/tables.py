@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from practices.dashboard import RegionRow, Report, StoreRow
+from practices.dashboard.report import RegionRow, Report, StoreRow
 
 Value = int | str | None
 

@@ -1,7 +1,7 @@
 """Onboarding: learning paths, acknowledgements and judgement cases.
 
 Every write goes through a function here (keyword-only, `<thing>_<verb>`), as in
-practices/services.py; so do the two progress reads that pages and the CSV share,
+practices/library/services.py; so do the two progress reads that pages and the CSV share,
 each in a fixed number of queries whatever the number of standards, people and stores.
 
 A standard counts as read for a person when they acknowledged a revision at or

@@ -1,7 +1,7 @@
 """Recognition of contributors: referents, and what a profile says about its person.
 
 Writes go through the functions here (keyword-only, `<thing>_<verb>`), like
-practices/services.py. The reads each take a fixed number of queries, whatever
+practices/library/services.py. The reads each take a fixed number of queries, whatever
 the number of stories, standards or roles.
 """
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
 from practices.models import Referent, Standard
-from practices.onboarding import Refused
+from practices.onboarding.services import Refused
 from stories.models import Pillar, Story
 
 PROFILE_STORIES = 10

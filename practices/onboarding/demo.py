@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Notification, User
-from practices import onboarding
+from practices.library.services import standard_set_situation
 from practices.models import Acknowledgement, LearningPath, Standard
-from practices.services import standard_set_situation
+from practices.onboarding import services as onboarding
 
 CURATOR = "julien"
 LEARNER = "lea"

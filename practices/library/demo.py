@@ -10,8 +10,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Notification, User
+from practices.library.services import review_date, standard_retire, standard_update, story_promote
 from practices.models import Promotion, Standard, StandardRevision
-from practices.services import review_date, standard_retire, standard_update, story_promote
 from stories.models import Pillar, Story
 
 CURATOR = "julien"

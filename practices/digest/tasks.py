@@ -10,7 +10,7 @@ from datetime import date
 
 from django.tasks import TaskResult, task
 
-from practices.digest import BATCH_SIZE, Recipients, digest_recipients, digests_send_batch
+from practices.digest.services import BATCH_SIZE, Recipients, digest_recipients, digests_send_batch
 
 logger = logging.getLogger(__name__)
 

@@ -1,25 +1,20 @@
-from functools import reduce
-from operator import or_
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
-from django.db.models.functions import Greatest, Log
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from practices import services
+from config.paging import page_links, page_number, paginate
 from practices.access import get_standard_for_user, require_perm
-from practices.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
-from practices.models import LearningPath, Promotion, Standard
-from practices.referents import referent_scopes
-from practices.search import search
+from practices.library import services
+from practices.library.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
+from practices.library.search import search
+from practices.models import LearningPath, Promotion, Standard, curation_stories
+from practices.referents.services import referent_scopes
 from stories.access import get_story_for_user
-from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Pillar, Story
-from stories.views import page_links, page_number, paginate
+from stories.models import Pillar, Story
 
 LIBRARY_SORTS = {
     "new": ["-published_at", "-pk"],
@@ -55,7 +50,9 @@ def library(request: HttpRequest) -> HttpResponse:
         # One list for the drop-down and the pillar links (the form's widget would query again).
         "pillars": list(Pillar.objects.all()),
     }
-    template = "practices/library.html#results" if request.headers.get("HX-Request") else "practices/library.html"
+    template = "practices/library/library.html"
+    if request.headers.get("HX-Request"):
+        template += "#results"
     return render(request, template, context)
 
 
@@ -63,7 +60,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     page = page_number(request)
     retired = Standard.objects.filter(status=Standard.Status.RETIRED).order_by("-retired_at", "-pk")
     rows, has_next = paginate(retired.for_list(), page)
-    return render(request, "practices/archive.html", {"standards": rows, **page_links(request, page, has_next)})
+    return render(request, "practices/library/archive.html", {"standards": rows, **page_links(request, page, has_next)})
 
 
 def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -84,13 +81,13 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if context["can_manage"] and standard.path_count:
         context["paths"] = list(LearningPath.objects.filter(steps__standard=standard).distinct())
-    return render(request, "practices/standard.html", context)
+    return render(request, "practices/library/standard.html", context)
 
 
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     standard = get_standard_for_user(request, slug)
     revision = get_object_or_404(standard.revisions.select_related("editor"), number=number)
-    return render(request, "practices/revision.html", {"standard": standard, "revision": revision})
+    return render(request, "practices/library/revision.html", {"standard": standard, "revision": revision})
 
 
 def standard_new(request: HttpRequest) -> HttpResponse:
@@ -102,7 +99,7 @@ def standard_new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The standard is saved as a draft. Publish it when it is ready."))
         return redirect(standard)
-    return render(request, "practices/standard_form.html", {"form": form})
+    return render(request, "practices/library/standard_form.html", {"form": form})
 
 
 def standard_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -123,7 +120,7 @@ def standard_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Your changes are saved."))
         return redirect(standard)
-    return render(request, "practices/standard_form.html", {"form": form, "standard": standard})
+    return render(request, "practices/library/standard_form.html", {"form": form, "standard": standard})
 
 
 @require_POST
@@ -165,42 +162,6 @@ def standard_review(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(standard)
 
 
-CURATION_CANDIDATES = 500
-
-
-def curation_queue(filters: dict, scopes: list[tuple[int, int]] | None = None) -> QuerySet:
-    """Published stories not promoted yet, best first: what peers said, with age taken into account.
-
-    The stored hot score already weighs votes, voting stores and tries against
-    age (see stories.models.hot_score); comments join the support here. Only the
-    500 hottest candidates are ranked, so the queue costs the same on a network
-    with a hundred stories or a million (an index gives them in order).
-    With scopes, only stories of those (region id, pillar id) pairs: a referent's queue.
-    """
-    stories = Story.objects.published().exclude(Exists(Promotion.objects.filter(story=OuterRef("pk"))))
-    if scopes is not None:
-        stories = stories.filter(
-            reduce(or_, (Q(store__region_id=region, pillar_id=pillar) for region, pillar in scopes), Q(pk__in=[]))
-        )
-    if filters.get("region"):
-        stories = stories.filter(store__region=filters["region"])
-    if filters.get("pillar"):
-        stories = stories.filter(pillar=filters["pillar"])
-    if filters.get("kind"):
-        stories = stories.filter(kind=filters["kind"])
-    hottest = stories.order_by("-hot_score").values("pk")[:CURATION_CANDIDATES]
-    support = (
-        F("vote_count") + EXTRA_STORE_WEIGHT * Greatest(F("voter_store_count") - 1, 0) + TRIED_WEIGHT * F("tried_count")
-    )
-    score = F("hot_score") - Log(10, support + 1) + Log(10, support + F("comment_count") + 1)
-    return (
-        Story.objects.filter(pk__in=hottest)
-        .select_related("author", "store__region", "pillar")
-        .annotate(curation_score=ExpressionWrapper(score, output_field=FloatField()))
-        .order_by(F("curation_score").desc(), "-pk")
-    )
-
-
 def curation(request: HttpRequest) -> HttpResponse:
     """Curators see every candidate; a referent reads those of their pillars in their regions, without promoting."""
     can_promote = request.user.has_perm("practices.promote_story")
@@ -209,7 +170,7 @@ def curation(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CurationFilterForm(request.GET, scopes=scopes)
     page = page_number(request)
-    rows, has_next = paginate(curation_queue(form.filters(), scopes=scopes), page)
+    rows, has_next = paginate(curation_stories().queue(form.filters(), scopes=scopes), page)
     context = {
         "form": form,
         "stories": rows,
@@ -217,13 +178,13 @@ def curation(request: HttpRequest) -> HttpResponse:
         "can_promote": can_promote,
         "due_count": Standard.objects.due_for_review().count() if can_promote else 0,
     }
-    return render(request, "practices/curation.html", context)
+    return render(request, "practices/library/curation.html", context)
 
 
 def reviews(request: HttpRequest) -> HttpResponse:
     require_perm(request, "practices.manage_standards")
     due = Standard.objects.due_for_review().for_list().order_by("review_at", "pk")
-    return render(request, "practices/reviews.html", {"standards": list(due[:200])})
+    return render(request, "practices/library/reviews.html", {"standards": list(due[:200])})
 
 
 def already_promoted(request: HttpRequest, promotion: Promotion) -> HttpResponse:
@@ -258,4 +219,4 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The story became the standard “%(title)s”.") % {"title": title})
         return redirect(promotion.standard)
-    return render(request, "practices/promote.html", {"story": story, "form": form})
+    return render(request, "practices/library/promote.html", {"story": story, "form": form})

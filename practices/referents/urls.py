@@ -1,0 +1,10 @@
+from django.urls import path
+
+from practices.referents import views
+
+urlpatterns = [
+    # Before accounts' people/<username>/ (config/urls.py includes practices first).
+    path("people/referents/", views.referent_list, name="referents"),
+    path("people/referents/new/", views.referent_new, name="referent-new"),
+    path("people/referents/<int:pk>/remove/", views.referent_remove, name="referent-remove"),
+]
