@@ -215,7 +215,7 @@ class Story(models.Model):
     standard_slug = models.SlugField(max_length=140, blank=True, editable=False)
     standard_status = models.CharField(max_length=10, blank=True, editable=False)
     hot_score = models.FloatField(default=0, editable=False)
-    # Title, text and tags, lower-cased without accents: what search reads (practices/search.py).
+    # Title, text and tags, lower-cased without accents: what search reads (practices/library/search.py).
     search_document = models.TextField(editable=False, blank=True, default="")
     # On PostgreSQL, search_document as French and English lexemes, indexed (GIN); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -232,7 +232,7 @@ class Story(models.Model):
             models.Index(fields=["status", "-vote_count"], name="story_top_idx"),
             models.Index(fields=["store", "kind", "status", "-published_at"], name="story_store_idx"),
             # The managers' dashboard counts a period's published stories by store, kind, pillar, day and
-            # author (practices/dashboard.py): all in the index, so PostgreSQL never reads the table.
+            # author (practices/dashboard/report.py): all in the index, so PostgreSQL never reads the table.
             models.Index(
                 fields=["published_at", "store", "kind", "pillar", "author"],
                 condition=Q(status="published"),
@@ -469,7 +469,7 @@ class SearchWord(models.Model):
 
     PostgreSQL's trigram index on this short list finds the words close to a
     misspelt one ("parapluyes" → "parapluies") in a millisecond, where trigram
-    matching on whole documents would take seconds (practices/search.py).
+    matching on whole documents would take seconds (practices/library/search.py).
     """
 
     word = models.CharField(max_length=SEARCH_WORD_MAX, primary_key=True)

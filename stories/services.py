@@ -29,7 +29,7 @@ from stories.photos import ProcessedPhoto
 
 
 def search_words_add(*, document: str) -> None:
-    """Add the document's new words to the search lexicon (practices/search.py)."""
+    """Add the document's new words to the search lexicon (practices/library/search.py)."""
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in search_words(document)], ignore_conflicts=True)
 
 
