@@ -223,7 +223,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
     story = services.vote_set(user=request.user, story=story, voted=wanted)
     if is_htmx(request):
-        return render(request, "stories/includes/vote_button.html", {"story": vote_values(story, request.user)})
+        own = story.author_id == request.user.pk
+        values = vote_values(pk=story.pk, vote_count=story.vote_count, user_voted=story.user_voted, own=own)
+        return render(request, "stories/includes/vote_button.html", {"story": values})
     return back_to(request, story)
 
 
