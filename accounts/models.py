@@ -23,6 +23,10 @@ class Store(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stores", verbose_name=_("region"))
     city = models.CharField(_("city"), max_length=100)
+    # The code HR's roster names the store by (accounts/roster.py); stores typed in by hand may have none yet.
+    store_code = models.CharField(
+        _("store code"), max_length=32, unique=True, null=True, blank=True, help_text=_("The code of the HR roster.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -61,17 +65,45 @@ class User(AbstractUser):
         default=True,
         help_text=_("The week's best stories, new standards and what happened to yours, once a week."),
     )
+    # Who HR says the person is (accounts/roster.py): the roster matches people on it.
+    employee_id = models.CharField(
+        _("employee ID"), max_length=64, unique=True, null=True, blank=True, help_text=_("From the HR roster.")
+    )
+    language = models.CharField(
+        _("language (HR roster)"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Used when the person chose no language."),
+    )
+    browser_language = models.CharField(
+        _("browser's language at the last sign-in"), max_length=8, blank=True, editable=False
+    )
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [("erase_user", _("Can erase a person's data (on their request)"))]
 
     def __str__(self) -> str:
         return self.name
 
     @property
     def name(self) -> str:
+        if self.erased_at:
+            return str(_("A former colleague"))
         return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def known_language(self) -> str:
+        """The language the person reads: the one they chose, else the roster's, else their browser's; '' if none."""
+        return self.preferred_language or self.language or self.browser_language
+
+    @property
+    def reading_language(self) -> str:
+        """known_language, else the site's default: what mail to the person is written in."""
+        return self.known_language or settings.LANGUAGE_CODE
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.username])

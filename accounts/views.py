@@ -5,16 +5,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, trans_real
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Notification, User
-from accounts.services import notifications_mark_read, weekly_digest_set
+from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
 from accounts.unsubscribe import unsubscribe_user_pk
 
 
@@ -31,18 +32,32 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+def browser_language(request: HttpRequest) -> str:
+    """The site's language the browser asks for (Accept-Language only: a shared PC's cookie is someone else's)."""
+    for code, _quality in trans_real.parse_accept_lang_header(request.headers.get("accept-language", "")):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return ""
+
+
+def signed_in(request: HttpRequest, response: HttpResponse, user: User) -> HttpResponse:
+    """After any sign-in: record the browser's language and set the person's own in the language cookie."""
+    browser_language_record(user=user, language=browser_language(request))
+    if user.known_language:
+        set_language_cookie(response, user.known_language)
+    return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's log-in, which also restores the language the person chose before."""
+    """Django's log-in, which also records the browser's language and restores the person's."""
 
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        language = form.get_user().preferred_language
-        if language:
-            set_language_cookie(response, language)
-        return response
+        return signed_in(self.request, super().form_valid(form), form.get_user())
 
 
 @login_not_required
