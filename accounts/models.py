@@ -185,3 +185,41 @@ class Notification(models.Model):
                 "standard": self.params.get("standard", ""),
             }
         return title
+
+
+class RosterUpload(models.Model):
+    """A roster file sent through the admin, checked (a dry run) then applied by a task (accounts/tasks.py).
+
+    The file waits here, not on disk or in object storage, so the task worker finds it
+    wherever it runs and nobody can download it; it is emptied once applied or refused.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
+        CHECKED = "checked", _("Checked: waiting for confirmation")
+        INVALID = "invalid", _("Refused: the file has problems")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(default=bytes, editable=False)
+    deactivate_missing = models.BooleanField(_("deactivate the people missing from the file"), default=False)
+    language = models.CharField(max_length=8, default="en")  # the uploader's, for the messages
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHECKING)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
