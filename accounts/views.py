@@ -1,13 +1,14 @@
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, trans_real
 from django.views import i18n
@@ -15,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Notification, User
+from accounts.oidc import login_choices
 from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
 from accounts.unsubscribe import unsubscribe_user_pk
 
@@ -52,12 +54,29 @@ def signed_in(request: HttpRequest, response: HttpResponse, user: User) -> HttpR
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's log-in, which also records the browser's language and restores the person's."""
+    """Django's log-in, with company sign-in offered first when it is set up; records the person's languages."""
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **login_choices()}
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            return HttpResponseForbidden(_("Password sign-in is switched off: sign in with your company account."))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         return signed_in(self.request, super().form_valid(form), form.get_user())
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's log-in page, or ours (with company sign-in) when password sign-in is off."""
+    if settings.PASSWORD_LOGIN:
+        return admin.site.login(request)
+    next_url = request.GET.get("next", reverse("admin:index"))
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 
 
 @login_not_required

@@ -146,8 +146,21 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with each person's permissions cached (accounts/caching.py).
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+# ModelBackend with each person's permissions cached (accounts/caching.py); then company sign-in
+# (OpenID Connect, accounts/oidc.py), which does nothing unless OIDC_ISSUER, OIDC_CLIENT_ID and
+# OIDC_CLIENT_SECRET are set. PASSWORD_LOGIN=0 leaves company sign-in alone on the log-in page.
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend", "accounts.oidc.RosterOIDCBackend"]
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_EMPLOYEE_ID_CLAIM = os.environ.get("OIDC_EMPLOYEE_ID_CLAIM", "employee_id")
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "5"))
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+if not PASSWORD_LOGIN and not (OIDC_ISSUER and OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    refuse_to_start("PASSWORD_LOGIN=0 needs company sign-in: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise. Sessions stay in the
 # database so that a Redis outage never logs everyone out.
@@ -241,6 +254,9 @@ TASK_BACKENDS = {
 if TASKS_BACKEND not in TASK_BACKENDS:
     refuse_to_start(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# The HR roster's largest file (accounts/roster_file.py).
+ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # The site's address as people type it, for the links in e-mails (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

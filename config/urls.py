@@ -5,11 +5,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from accounts.forms import PasswordResetForm
-from accounts.views import LoginView
+from accounts.views import LoginView, admin_login
 from config import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     # Django's auth views keep their global names (login, password_reset...):
     # they reverse each other without a namespace.
