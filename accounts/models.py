@@ -96,6 +96,11 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
     @property
+    def erased_username(self) -> str:
+        """The username an erased person keeps: no trace of who they were (accounts.personal_data)."""
+        return f"former-{self.pk}"
+
+    @property
     def known_language(self) -> str:
         """The language the person reads: the one they chose, else the roster's, else their browser's; '' if none."""
         return self.preferred_language or self.language or self.browser_language

@@ -3,10 +3,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Notification, User
 from accounts.oidc import login_choices
+from accounts.personal_data import person_export
 from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
 from accounts.unsubscribe import unsubscribe_user_pk
 
@@ -95,7 +96,19 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         User.objects.filter(is_active=True).select_related("store__region").prefetch_related("groups"),
         username=username,
     )
-    return render(request, "accounts/profile.html", {"person": person})
+    return render(request, "accounts/profile.html", {"person": person, "password_sign_in": settings.PASSWORD_LOGIN})
+
+
+def export(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's data as a ZIP: their own, or anyone's for an administrator (others: 404, as if nobody)."""
+    person = get_object_or_404(User.objects.filter(erased_at=None).select_related("store"), username=username)
+    if person.pk != request.user.pk and not request.user.has_perm("accounts.view_user"):
+        raise Http404
+    archive = person_export(person=person)
+    filename = f"{person.username}-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -255,6 +255,10 @@ if TASKS_BACKEND not in TASK_BACKENDS:
     refuse_to_start(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
+# A person's data (export and erasure, accounts/personal_data.py): the apps' parts, in the order they run.
+# accounts imports neither stories nor practices; it finds their parts here.
+PERSONAL_DATA_MODULES = ["stories.personal_data", "practices.personal_data"]
+
 # The HR roster's largest file (accounts/roster_file.py).
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(10 * 1024 * 1024)))
 
