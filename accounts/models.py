@@ -91,7 +91,8 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        if self.erased_at:
+        # Lists load people with only their names and username: erased_at may not be loaded, the username is.
+        if self.username == self.erased_username:
             return str(_("A former colleague"))
         return self.display_name or self.get_full_name() or self.username
 
