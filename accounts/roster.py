@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ ROLE_GROUPS = {
 }
 PERSON_FIELDS = ["email", "first_name", "last_name", "store", "language", "is_active", "employee_id"]
 BATCH_SIZE = 1000
+ROSTER_LOCK_KEY = 7_015_200  # any number of our own, for pg_advisory_xact_lock
 
 # How each kind of change is counted (the summary's columns).
 PEOPLE_OUTCOMES = ["created", "updated", "moved", "deactivated", "reactivated", "unchanged"]
@@ -112,6 +113,7 @@ def roster_import(
     if report.errors:
         return report
     with transaction.atomic():
+        roster_lock()
         plan = RosterPlan(lines, report, deactivate_missing=deactivate_missing)
         if report.errors:
             report.errors.sort(key=lambda error: error.line)
@@ -119,6 +121,16 @@ def roster_import(
         if not dry_run:
             plan.apply()
     return report
+
+
+def roster_lock() -> None:
+    """One import at a time (the admin's and a cron job's): the second waits for the first to commit.
+
+    PostgreSQL: a lock held until the transaction ends. SQLite's IMMEDIATE transactions already queue writers.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK_KEY])
 
 
 class RosterPlan:
