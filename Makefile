@@ -14,7 +14,7 @@ TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,testserver} \
 	HTTPS_ONLY=$${HTTPS_ONLY:-0} DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test lint format messages bench check-deploy clean
+.PHONY: run test lint format messages bench bench-roster check-deploy clean
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3)."; exit 1; }
@@ -55,6 +55,10 @@ check-deploy: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The HR roster import at a chain's scale (10,000 people, 300 stores): see bench/README.md.
+bench-roster: $(STAMP)
+	$(BIN)/python bench/roster.py run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

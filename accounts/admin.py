@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import erasure_admin, roster_admin
 from accounts.models import Region, Store, User
 
 
@@ -14,25 +17,59 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "region"]
+    list_display = ["name", "store_code", "city", "region"]
     list_filter = ["region"]
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name", "city"]
+    search_fields = ["name", "city", "store_code"]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Network"), {"fields": ["display_name", "store", "preferred_language"]}),
+        (
+            _("Network"),
+            {
+                "fields": [
+                    "display_name",
+                    "store",
+                    "employee_id",
+                    "preferred_language",
+                    "language",
+                    "browser_language",
+                    "erased_at",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
         (_("Network"), {"fields": ["display_name", "store", "email"]}),
     ]
-    list_display = ["username", "display_name", "store", "email", "is_active"]
+    list_display = ["username", "display_name", "store", "email", "employee_id", "is_active"]
+    readonly_fields = ["browser_language", "erased_at"]
     list_filter = [*BaseUserAdmin.list_filter, "store__region", "store"]
     list_select_related = ["store"]
-    search_fields = [*BaseUserAdmin.search_fields, "display_name"]
+    search_fields = [*BaseUserAdmin.search_fields, "display_name", "employee_id"]
     autocomplete_fields = ["store"]
+    actions = ["erase"]
+
+    @admin.action(description=_("Erase the selected people's data (on their request)"), permissions=["erase"])
+    def erase(self, request, queryset):
+        return redirect(erasure_admin.erase_url(queryset.values_list("pk", flat=True)))
+
+    def has_erase_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.erase_user")
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(lambda request, **kw: function(request, self, **kw))
+
+        return [
+            path("erase/", view(erasure_admin.erase_people), name="accounts_user_erase"),
+            path("roster/", view(roster_admin.roster_upload), name="accounts_user_roster"),
+            path("roster/<int:pk>/", view(roster_admin.roster_status), name="accounts_user_roster_status"),
+            path("roster/<int:pk>/apply/", view(roster_admin.roster_apply), name="accounts_user_roster_apply"),
+            *super().get_urls(),
+        ]

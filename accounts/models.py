@@ -25,6 +25,10 @@ class Store(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stores", verbose_name=_("region"))
     city = models.CharField(_("city"), max_length=100)
+    # The code HR's roster names the store by (accounts/roster.py); stores typed in by hand may have none yet.
+    store_code = models.CharField(
+        _("store code"), max_length=32, unique=True, null=True, blank=True, help_text=_("The code of the HR roster.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -38,8 +42,14 @@ class Store(models.Model):
         return reverse("stories:store", args=[self.slug])
 
 
-def person_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
-    """How the site names a person: their display name, else their full name, else their username."""
+def person_name(display_name: str, first_name: str, last_name: str, username: str, *, pk: int | None) -> str:
+    """How the site names a person: their display name, else their full name, else their username.
+
+    An erased person (accounts.personal_data) is "a former colleague": lists load people with only their
+    names, username and id, and an erased person's username is `former-<id>` (User.erased_username).
+    """
+    if pk is not None and username == f"former-{pk}":
+        return str(_("A former colleague"))
     return display_name or f"{first_name} {last_name}".strip() or username
 
 
@@ -68,10 +78,26 @@ class User(AbstractUser):
         default=True,
         help_text=_("The week's best stories, new standards and what happened to yours, once a week."),
     )
+    # Who HR says the person is (accounts/roster.py): the roster matches people on it.
+    employee_id = models.CharField(
+        _("employee ID"), max_length=64, unique=True, null=True, blank=True, help_text=_("From the HR roster.")
+    )
+    language = models.CharField(
+        _("language (HR roster)"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Used when the person chose no language."),
+    )
+    browser_language = models.CharField(
+        _("browser's language at the last sign-in"), max_length=8, blank=True, editable=False
+    )
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [("erase_user", _("Can erase a person's data (on their request)"))]
 
     def __str__(self) -> str:
         return self.name
@@ -83,7 +109,22 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return person_name(self.display_name, self.first_name, self.last_name, self.username)
+        return person_name(self.display_name, self.first_name, self.last_name, self.username, pk=self.pk)
+
+    @property
+    def erased_username(self) -> str:
+        """The username an erased person keeps: no trace of who they were (accounts.personal_data)."""
+        return f"former-{self.pk}"
+
+    @property
+    def known_language(self) -> str:
+        """The language the person reads: the one they chose, else the roster's, else their browser's; '' if none."""
+        return self.preferred_language or self.language or self.browser_language
+
+    @property
+    def reading_language(self) -> str:
+        """known_language, else the site's default: what mail to the person is written in."""
+        return self.known_language or settings.LANGUAGE_CODE
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.username])
@@ -165,3 +206,41 @@ class Notification(models.Model):
                 "standard": self.params.get("standard", ""),
             }
         return title
+
+
+class RosterUpload(models.Model):
+    """A roster file sent through the admin, checked (a dry run) then applied by a task (accounts/tasks.py).
+
+    The file waits here, not on disk or in object storage, so the task worker finds it
+    wherever it runs and nobody can download it; it is emptied once applied or refused.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
+        CHECKED = "checked", _("Checked: waiting for confirmation")
+        INVALID = "invalid", _("Refused: the file has problems")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(default=bytes, editable=False)
+    deactivate_missing = models.BooleanField(_("deactivate the people missing from the file"), default=False)
+    language = models.CharField(max_length=8, default="en")  # the uploader's, for the messages
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHECKING)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)

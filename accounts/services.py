@@ -1,5 +1,6 @@
-"""Writes to people's inboxes."""
+"""Writes to people's inboxes and settings."""
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Notification, User
@@ -50,3 +51,10 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
 def weekly_digest_set(*, user: User, enabled: bool) -> bool:
     """Turn the person's weekly digest on or off; True when that changed something."""
     return User.objects.filter(pk=user.pk).exclude(weekly_digest=enabled).update(weekly_digest=enabled) > 0
+
+
+def browser_language_record(*, user: User, language: str) -> None:
+    """Remember the language the person's browser asked for as they signed in (read when they chose none)."""
+    if language in dict(settings.LANGUAGES) and language != user.browser_language:
+        User.objects.filter(pk=user.pk).update(browser_language=language)
+        user.browser_language = language

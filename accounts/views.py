@@ -1,20 +1,24 @@
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, trans_real
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Notification, User
-from accounts.services import notifications_mark_read, weekly_digest_set
+from accounts.oidc import login_choices
+from accounts.personal_data import person_export
+from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
 from accounts.unsubscribe import unsubscribe_user_pk
 
 
@@ -31,18 +35,49 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+def browser_language(request: HttpRequest) -> str:
+    """The site's language the browser asks for (Accept-Language only: a shared PC's cookie is someone else's)."""
+    for code, _quality in trans_real.parse_accept_lang_header(request.headers.get("accept-language", "")):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return ""
+
+
+def signed_in(request: HttpRequest, response: HttpResponse, user: User) -> HttpResponse:
+    """After any sign-in: record the browser's language and set the person's own in the language cookie."""
+    browser_language_record(user=user, language=browser_language(request))
+    if user.known_language:
+        set_language_cookie(response, user.known_language)
+    return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's log-in, which also restores the language the person chose before."""
+    """Django's log-in, with company sign-in offered first when it is set up; records the person's languages."""
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **login_choices()}
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            return HttpResponseForbidden(_("Password sign-in is switched off: sign in with your company account."))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        language = form.get_user().preferred_language
-        if language:
-            set_language_cookie(response, language)
-        return response
+        return signed_in(self.request, super().form_valid(form), form.get_user())
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's log-in page, or ours (with company sign-in) when password sign-in is off."""
+    if settings.PASSWORD_LOGIN:
+        return admin.site.login(request)
+    next_url = request.GET.get("next", reverse("admin:index"))
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 
 
 @login_not_required
@@ -61,7 +96,19 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         User.objects.filter(is_active=True).select_related("store__region").prefetch_related("groups"),
         username=username,
     )
-    return render(request, "accounts/profile.html", {"person": person})
+    return render(request, "accounts/profile.html", {"person": person, "password_sign_in": settings.PASSWORD_LOGIN})
+
+
+def export(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's data as a ZIP: their own, or anyone's for an administrator (others: 404, as if nobody)."""
+    person = get_object_or_404(User.objects.filter(erased_at=None).select_related("store"), username=username)
+    if person.pk != request.user.pk and not request.user.has_perm("accounts.view_user"):
+        raise Http404
+    archive = person_export(person=person)
+    filename = f"{person.username}-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

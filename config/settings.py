@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -149,8 +150,22 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend, loading the signed-in person with their permissions and unread count in one query.
-AUTHENTICATION_BACKENDS = ["accounts.backends.PersonBackend"]
+# ModelBackend, loading the signed-in person with their store, unread count and permissions (accounts/backends.py);
+# then company sign-in
+# (OpenID Connect, accounts/oidc.py), which does nothing unless OIDC_ISSUER, OIDC_CLIENT_ID and
+# OIDC_CLIENT_SECRET are set. PASSWORD_LOGIN=0 leaves company sign-in alone on the log-in page.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PersonBackend", "accounts.oidc.RosterOIDCBackend"]
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_EMPLOYEE_ID_CLAIM = os.environ.get("OIDC_EMPLOYEE_ID_CLAIM", "employee_id")
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "5"))
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+if not PASSWORD_LOGIN and not (OIDC_ISSUER and OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    refuse_to_start("PASSWORD_LOGIN=0 needs company sign-in: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise. Sessions stay in the
 # database so that a Redis outage never logs everyone out.
@@ -178,7 +193,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# Languages: the browser chooses, the switcher (a cookie) overrides.
+# Languages: the browser chooses, the switcher (a cookie) overrides; for a signed-in
+# person, the language they chose, else the roster's, else their browser's at their
+# last sign-in (accounts.middleware.PersonLanguageMiddleware).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -242,6 +259,13 @@ TASK_BACKENDS = {
 if TASKS_BACKEND not in TASK_BACKENDS:
     refuse_to_start(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# A person's data (export and erasure, accounts/personal_data.py): the apps' parts, in the order they run.
+# accounts imports neither stories nor practices; it finds their parts here.
+PERSONAL_DATA_MODULES = ["stories.personal_data", "practices.personal_data"]
+
+# The HR roster's largest file (accounts/roster_file.py).
+ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # The site's address as people type it, for the links in e-mails (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -51,7 +51,11 @@ def card_values(row: dict, *, reader_id: int, now: datetime, feed_url: str) -> d
     page's most drawn fragment, and the template engine's tags cost several times more.
     """
     author = person_name(
-        row["author__display_name"], row["author__first_name"], row["author__last_name"], row["author__username"]
+        row["author__display_name"],
+        row["author__first_name"],
+        row["author__last_name"],
+        row["author__username"],
+        pk=row["author_id"],
     )
     comments = row["comment_count"]
     story = {

@@ -209,10 +209,10 @@ def digest_for(person: User, news: WeekNews) -> Digest:
 
 
 def digest_message(digest: Digest) -> EmailMultiAlternatives:
-    """The mail, plain text and HTML, in the person's language (the site's default when they chose none)."""
+    """The mail, plain text and HTML, in the person's language (User.reading_language)."""
     person = digest.person
     unsubscribe = settings.SITE_URL + reverse("accounts:digest-unsubscribe", args=[unsubscribe_token(person.pk)])
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(person.reading_language):
         context = {
             "digest": digest,
             "person": person,

@@ -477,4 +477,4 @@ class Browser:
 
     def log_in(self, username: str, password: str) -> None:
         page = self.post("/accounts/login/", {"username": username, "password": password})
-        assert "Log out" in page, page[:500]
+        assert 'formaction="/accounts/logout/"' in page, page[:500]

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Weekly digest, week of {monday:%Y-%m-%d} ({monday:%G-W%V}):")
         verb = "would send" if dry_run else "to send"
         for person in recipients.to_send:
-            language = person.preferred_language or "default language"
+            language = person.known_language or "default language"
             self.stdout.write(f"  {verb}: {person.username} <{person.email}> ({language})")
         for person in recipients.no_email:
             self.stdout.write(f"  skipped, no e-mail address: {person.username}")
