@@ -19,6 +19,7 @@ One round trip reads all the fragments a page needs (`render_fragments`).
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,15 +72,19 @@ def fragment_key(template: str, values: dict) -> str:
     return "fragment:" + hashlib.blake2b(repr(identity).encode(), digest_size=16).hexdigest()
 
 
-def render_fragments(parts: list[tuple[str, dict]]) -> list[SafeString]:
-    """Each (template, values) rendered, from the cache where it is there: one round trip for them all."""
+def render_fragments(parts: list[tuple[str, dict]], *, draw: Callable[[dict], dict] | None = None) -> list[SafeString]:
+    """Each (template, values) rendered, from the cache where it is there: one round trip for them all.
+
+    `draw(values)`, if given, turns values into the template's context when a fragment
+    is drawn (texts and links that follow from the values alone, worked out only then).
+    """
     keys = [fragment_key(template, values) for template, values in parts]
     found = cache_get_many(keys)
     fresh = {}
     html = []
     for key, (template, values) in zip(keys, parts, strict=True):
         if key not in found:
-            found[key] = fresh[key] = render_to_string(template, values)
+            found[key] = fresh[key] = render_to_string(template, draw(values) if draw else values)
         html.append(mark_safe(found[key]))  # noqa: S308 (our templates' output)
     cache_set_many(fresh, timeout=FRAGMENT_TIMEOUT)
     return html

@@ -106,7 +106,7 @@ class CurationQueueTests:
             story = make_story(cast.camille if i % 2 else cast.hugo, title=f"Story {i}", pillar=pillar)
             story_services.vote_set(user=cast.lea, story=story, voted=True)
         client.force_login(cast.julien)
-        # session, user (with unread count), permissions (one query), regions and pillars (the filter form),
+        # session, user, permissions and unread count (one query), regions and pillars (the filter form),
         # stories page (with authors, stores, regions, pillars), standards due for review
         with django_assert_num_queries(7):
             response = client.get(CURATION)

@@ -432,7 +432,7 @@ class QueryCountTests:
             onboarding.path_assign(path=path, person=person, curator=cast.julien)
             read(person, standard)
         client.force_login(cast.julien)
-        # session, user (with unread count), permissions (one query);
+        # session, user, permissions and unread count (one query);
         # 1 stores (with regions, and whether each contributed in the last 30 days), 2 stories per store, kind
         # and pillar, 3 staff and who took part per store, 4 votes per store, 5 comments per store, 6 tries
         # per store (and how many of other stores' stories), 7 acknowledgements per store, 8 stories tried by
@@ -451,7 +451,7 @@ class QueryCountTests:
         client.force_login(network.julien)
         first = client.get(DASHBOARD).context["report"]
         make_story(network.camille, title="Too recent for this minute")
-        # session, user (with unread count), permissions: the report comes from the cache
+        # session, user, permissions and unread count: the report comes from the cache
         with django_assert_num_queries(3):
             response = client.get(DASHBOARD, {"region": "ile-de-france"})
         assert response.context["report"].computed_at == first.computed_at

@@ -279,7 +279,7 @@ class QueryCountTests:
     ):
         make_standards(cast.julien, count)
         client.force_login(cast.lea)
-        # session, user (with unread count), permissions (one query), standards page (with counts), their tags,
+        # session, user, permissions and unread count (one query), standards page (with counts), their tags,
         # pillars (one list for the filter and the links)
         with django_assert_num_queries(6):
             response = client.get(LIBRARY)
@@ -291,7 +291,7 @@ class QueryCountTests:
         for i in range(count):
             make_story(cast.camille, title=f"Umbrella story {i}")
         client.force_login(cast.lea)
-        # session, user (with unread count), permissions, one search query (PostgreSQL: the known words spelt
+        # session, user, permissions and unread count, one search query (PostgreSQL: the known words spelt
         # like the query, by trigram;
         # SQLite: every published standard's document, scored in Python), matching stories, standards page
         # (with counts), their tags, pillars (filter and links)
@@ -307,7 +307,7 @@ class QueryCountTests:
         for standard in make_standards(cast.julien, count):
             services.standard_retire(standard=standard, editor=cast.julien)
         client.force_login(cast.lea)
-        # session, user (with unread count), permissions (one query), standards page (with counts), their tags
+        # session, user, permissions and unread count (one query), standards page (with counts), their tags
         with django_assert_num_queries(5):
             response = client.get(reverse("practices:archive"))
         assert len(response.context["standards"]) == min(count, 20)
@@ -323,7 +323,7 @@ class QueryCountTests:
             story = make_story(author, title=f"Source {i}")
             services.story_promote(story=story, curator=cast.julien, standard=standard, note=f"Note {i}")
         client.force_login(cast.lea)
-        # session, user (with unread count), permissions (one query), the standard (with pillar and owner),
+        # session, user, permissions and unread count (one query), the standard (with pillar and owner),
         # its tags, its sources (with authors, stores, curators), its revisions (with editors)
         with django_assert_num_queries(7):
             response = client.get(standard.get_absolute_url())

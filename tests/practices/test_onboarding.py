@@ -694,7 +694,7 @@ class MyPathsTests:
         for standard in standards[: count // 2]:
             read(cast.camille, standard)
         client.force_login(cast.camille)
-        # session, user (with unread count), permissions (one query), the paths, their steps (with standards,
+        # session, user, permissions and unread count (one query), the paths, their steps (with standards,
         # read and answered flags)
         with django_assert_num_queries(5):
             response = client.get(ONBOARDING)
@@ -774,7 +774,7 @@ class ProgressTableTests:
                 path=path, person=make_user(f"staff{i}", store=stores[i], role=roles.STAFF), curator=cast.julien
             )
         client.force_login(cast.julien)
-        # session, user (with unread count), permissions, the path (with its audience), its steps
+        # session, user, permissions and unread count, the path (with its audience), its steps
         # (with standards), the people (with stores, regions and reading counts)
         with django_assert_num_queries(6):
             response = client.get(reverse("practices:path-progress", args=[path.pk]))

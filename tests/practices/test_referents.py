@@ -139,7 +139,7 @@ class ReferentListTests:
             person = make_user(f"ref{i}", store=cast.lyon if i % 2 else cast.paris, role=roles.STAFF)
             name(cast, person, pillar)
         client.force_login(cast.julien)
-        # session, user (with unread count), permissions (one query), referents with people, stores, pillars
+        # session, user, permissions and unread count (one query), referents with people, stores, pillars
         # and regions
         with django_assert_num_queries(4):
             response = client.get(REFERENTS)
@@ -290,7 +290,7 @@ class RecognitionTests:
         for pillar in pillars:
             name(cast, cast.camille, pillar)
         client.force_login(cast.lea)
-        # session, user (with unread count), permissions (one query), the person (store, region), their groups;
+        # session, user, permissions and unread count (one query), the person (store, region), their groups;
         # recognition: latest stories, counts of stories and stores, standards inspired, referent roles
         with django_assert_num_queries(9):
             response = client.get(reverse("accounts:profile", args=["camille"]))

@@ -64,7 +64,7 @@ class FeedTests:
     def test_the_feed_makes_the_same_queries_for_1_or_25_stories(self, client, cast, count, django_assert_num_queries):
         make_stories(cast.camille, count)
         client.force_login(cast.hugo)
-        # session, user (with their store and unread count), permissions (one query), the stories page
+        # session, user (with their store), permissions and unread count (one query), the stories page
         # (each card's values, tags, cover and my vote in one query), pillars for the filter.
         # The same whether the cards come from the cache (the second time) or not.
         for _ in range(2):
@@ -163,7 +163,7 @@ class StorePageTests:
         make_stories(cast.camille, count, kind="guestbook")
         make_stories(cast.hugo, count, kind="guestbook")
         client.force_login(cast.hugo)
-        # session, user (with store, unread count), permissions, store, entries (cards' values),
+        # session, user (with store), permissions and unread count, store, entries (cards' values),
         # all stores (exchange), partner's entries; cached cards or not.
         for _ in range(2):
             with django_assert_num_queries(7):
