@@ -73,9 +73,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +124,9 @@ else:
     }
 
 _db = DATABASES["default"]
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Several checkouts testing against one PostgreSQL server: each names its own test database.
+    _db["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on the busy timeout instead of failing with
