@@ -1,10 +1,19 @@
-"""Small middleware of our own: refusing bad URLs early and keeping signed-in pages out of shared caches."""
+"""Small middleware of our own.
 
+Bad URLs refused early, signed-in pages kept out of shared caches, a database outage
+answered with the 503 page.
+"""
+
+import logging
 import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+
+from config.views import DATABASE_UNAVAILABLE, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 # Text people type into a search box may hold these; no URL needs any other control character.
 QUERY_CONTROLS_ALLOWED = {"\n", "\r", "\t"}
@@ -51,3 +60,38 @@ class PrivateCacheMiddleware:
         if not response.has_header("Cache-Control") and request.user.is_authenticated:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, pages answer the "back in a moment" page (503), not a 500.
+
+    The first query of most requests is the person's session, which the log-in check
+    loads: this middleware loads it first (before LoginRequiredMiddleware), so that an
+    outage there is a 503 too. Views that need no log-in (health checks) are left to
+    answer for themselves. One warning line per refused request, no traceback.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if not getattr(view_func, "login_required", True):
+            return None
+        try:
+            request.user.is_authenticated  # noqa: B018 (loads the session and the person)
+        except DATABASE_UNAVAILABLE as error:
+            return self.unavailable(request, error)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return self.unavailable(request, exception)
+        return None
+
+    def unavailable(self, request: HttpRequest, error: Exception) -> HttpResponse:
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        logger.warning("database unavailable for %s: %s", request.path, first_line)
+        return database_unavailable()

@@ -6,8 +6,15 @@ from django.views.static import serve
 from accounts.views import LoginView
 from config import views
 
+# Our layout, drawn without the database or the person (config/views.py).
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # Django's auth views keep their global names (login, password_reset...):
     # they reverse each other without a namespace.
