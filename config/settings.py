@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY and ALLOWED_HOSTS; see .env.example for the full list.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
     "accounts",
     "stories",
     "practices",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a locked-out log-in into our page (accounts.views.login_locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The benchmark swaps in bench/urls.py, which adds its ceiling page to these.
@@ -151,8 +155,24 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with each person's permissions cached (accounts/caching.py).
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+# Axes first (it refuses a locked-out log-in), then ModelBackend with each person's
+# permissions cached (accounts/caching.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.CachedModelBackend"]
+
+# Log-in throttling (django-axes): 10 failures for one name from one address lock that
+# pair for 15 minutes from the last failure. By name AND address, so that neither a
+# colleague's typos lock a whole store behind one address nor an attacker a person.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure while locked out does not push the end of the lock further: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: use the connection's address).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise. Sessions stay in the
 # database so that a Redis outage never logs everyone out.

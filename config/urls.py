@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from accounts.views import LoginView
+from accounts.views import LoginView, PasswordResetView
 from config import views
 
 # Our layout, drawn without the database or the person (config/views.py).
@@ -19,6 +19,7 @@ urlpatterns = [
     # Django's auth views keep their global names (login, password_reset...):
     # they reverse each other without a namespace.
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     # practices first: its people/referents/ must win over accounts' people/<username>/.
     path("", include("practices.urls")),
