@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "config.middleware.RejectControlCharactersMiddleware",
+    "config.middleware.LimitRequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -214,6 +215,23 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Photos: "local" (MEDIA_ROOT) or "s3" (S3-compatible object storage, below). Either way people
+# get them through stories.photo_views, which checks that they may see the story.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE not in {"local", "s3"}:
+    refuse_to_start(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+# With local storage behind nginx: the internal location that serves MEDIA_ROOT (deploy/nginx/stories.conf),
+# so that Django checks access and nginx sends the bytes. Empty: Django sends them itself.
+PHOTOS_X_ACCEL_PREFIX = os.environ.get("PHOTOS_X_ACCEL_PREFIX", "")
+
+# Uploads: a request larger than this is refused before its body is read (config.middleware);
+# the proxy's client_max_body_size says the same (deploy/nginx/stories.conf). Each photo has its
+# own limit (stories/photos.py).
+MAX_REQUEST_MB = int(os.environ.get("MAX_REQUEST_MB", "50"))
+# Form fields other than files (Django's own check, which reads as it goes).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files above this go to a temporary file rather than memory while the request is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Hashed, compressed static files need `collectstatic` first: production and the
 # benchmark run it; local runs and the test suite serve the files as they are.
 STORAGES = {

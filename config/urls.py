@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from accounts.views import LoginView, PasswordResetView
 from config import views
@@ -26,10 +24,4 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("stories.urls")),
 ]
-
-# Photos are for signed-in colleagues only, so with files on local disk Django
-# serves them itself behind the log-in; object storage serves its own URLs.
-if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
-    ]
+# Photos are served by stories.photo_views (photos/<id>/<variant>/), which checks access: never by path.

@@ -269,6 +269,16 @@ class StoryPhoto(models.Model):
     def __str__(self) -> str:
         return self.alt_text
 
+    # Photos are served by a view that checks who may see the story (stories.photo_views),
+    # never straight from the storage's URL.
+    @property
+    def url(self) -> str:
+        return reverse("stories:photo", args=[self.pk, "full"])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("stories:photo", args=[self.pk, "thumb"])
+
 
 class Vote(models.Model):
     """A colleague found the story useful: one per person per story."""
