@@ -9,6 +9,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -246,6 +247,48 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+
+def s3_storage(environ) -> dict:
+    """Photos in an S3-compatible bucket (django-storages), from the S3_* and AWS_* variables.
+
+    Objects stay private (the bucket's default); people get them through a URL signed
+    for a few minutes (stories.photo_views).
+    """
+    if not environ.get("S3_BUCKET"):
+        refuse_to_start("MEDIA_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a non-AWS service).")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["S3_BUCKET"],
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION") or None,
+            # None: boto3's own chain (an instance role, ~/.aws) when the variables are not set.
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("S3_PREFIX", ""),
+            # "path" for services that do not resolve bucket.host names (MinIO, moto); empty: boto3's choice.
+            "addressing_style": environ.get("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+
+
+def s3_origins(environ) -> list[str]:
+    """Where signed photo URLs point (for the CSP): the endpoint, with or without the bucket as a sub-domain."""
+    endpoint = environ.get("S3_ENDPOINT_URL")
+    if not endpoint:
+        return ["https://*.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+
+
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = s3_storage(os.environ)
+
 TAGGIT_CASE_INSENSITIVE = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -308,7 +351,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    # Photos in object storage load from its signed URLs.
+    "img-src": [CSP.SELF, "data:", "blob:", *(s3_origins(os.environ) if MEDIA_STORAGE == "s3" else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
