@@ -92,3 +92,24 @@ class ObjectStorageTests:
         assert response.status_code == 302
         listed = photos_in_s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
         assert photo.image.name not in {item["Key"] for item in listed}
+
+
+@pytest.mark.django_db
+class ObjectStorageBackupTests:
+    def test_a_backup_takes_the_photos_from_the_bucket(self, client, cast, photos_in_s3, tmp_path):
+        from django.core.management import call_command
+
+        from tests.operations.backup_facts import facts
+        from tests.operations.test_backup import comparable, facts_of, manage
+
+        client.force_login(cast.camille)
+        fields = {"kind": "story", "title": "Umbrellas", "body": "By the door", "language": "en", "photo_alt": "x"}
+        client.post("/stories/new/", {**fields, "photos": [jpeg_upload(), jpeg_upload(size=(300, 200))]})
+        source = facts()
+        assert len(source["photos"]) == 4
+        archive = tmp_path / "backup.tar.gz"
+        call_command("backup", str(archive))
+        target = {"database_url": "", "var_dir": tmp_path / "sqlite", "media_root": tmp_path / "media"}
+        result = manage("restore", str(archive), **target)
+        assert result.returncode == 0, result.stderr
+        assert comparable(facts_of(**target), same_engine=False) == comparable(source, same_engine=False)
