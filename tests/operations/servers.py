@@ -12,9 +12,11 @@ from pathlib import Path
 PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "18100"))
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on, from PORT_BASE up."""
+def free_port(exclude: set[int] = frozenset()) -> int:
+    """A loopback port nothing listens on, from PORT_BASE up (but those in `exclude`, already handed out)."""
     for port in range(PORT_BASE, PORT_BASE + 100):
+        if port in exclude:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
