@@ -5,23 +5,45 @@ answered with the 503 page.
 """
 
 import logging
+import re
 import unicodedata
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 
+from config.logging import request_id
 from config.views import DATABASE_UNAVAILABLE, database_unavailable, error_page
 
 logger = logging.getLogger(__name__)
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Text people type into a search box may hold these; no URL needs any other control character.
 QUERY_CONTROLS_ALLOWED = {"\n", "\r", "\t"}
 
 
 def has_control_characters(value: str, allowed: set[str] | frozenset[str] = frozenset()) -> bool:
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
+
+
+class RequestIdMiddleware:
+    """Each request's id (nginx's X-Request-ID, else a new one) in every log line it causes and in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        current = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        token = request_id.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response["X-Request-ID"] = current
+        return response
 
 
 class RejectControlCharactersMiddleware:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -361,12 +362,39 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Logs go to stderr: plain lines, or one JSON object per line with LOG_FORMAT=json (for a log
+# collector). Each line carries the request's id (X-Request-ID from nginx, or a new one).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_traceback_below_500": {"()": "config.logging.NoTracebackBelow500"}},
-    # A refused request (403, 400) is one line, not a traceback.
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_traceback_below_500"]}},
+    "filters": {
+        "no_traceback_below_500": {"()": "config.logging.NoTracebackBelow500"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # A refused request (403, 400) is one line, not a traceback.
+            "filters": ["request_id", "no_traceback_below_500"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Errors to Sentry when SENTRY_DSN is set: unhandled exceptions and error-level log lines, with no
+# personal data (no cookies, no user, no IP address, no request body).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
