@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -21,7 +22,11 @@ class PersonLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        try:
+            signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+        except DatabaseError:
+            signed_in = False  # the page decides (config.middleware: 503), and /readyz can still answer
+        if signed_in:
             language = request.user.known_language
             if language and language != getattr(request, "LANGUAGE_CODE", None):
                 translation.activate(language)

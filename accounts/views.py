@@ -1,13 +1,19 @@
+import math
+
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, trans_real
@@ -20,6 +26,8 @@ from accounts.oidc import login_choices
 from accounts.personal_data import person_export
 from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
 from accounts.unsubscribe import unsubscribe_user_pk
+from config import ratelimit
+from config.ratelimit import client_ip, limit_reached
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -51,6 +59,44 @@ def signed_in(request: HttpRequest, response: HttpResponse, user: User) -> HttpR
     if user.known_language:
         set_language_cookie(response, user.known_language)
     return response
+
+
+def login_locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None):
+    """django-axes' answer to a locked name and address: the log-in page again, saying until when (429)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    last_failure = (
+        AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
+        .aggregate(last=Max("attempt_time"))
+        .get("last")
+    )
+    until = (last_failure or timezone.now()) + settings.AXES_COOLOFF_TIME
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    message = ngettext(
+        "Too many wrong passwords for this name. For your security, log-in is paused: try again in %(minutes)d "
+        "minute (at %(time)s), or reset your password.",
+        "Too many wrong passwords for this name. For your security, log-in is paused: try again in %(minutes)d "
+        "minutes (at %(time)s), or reset your password.",
+        minutes,
+    ) % {"minutes": minutes, "time": date_format(timezone.localtime(until), "TIME_FORMAT")}
+    form = AuthenticationForm(request, initial={"username": username})
+    context = {"form": form, "lockout_message": message, "next": request.POST.get("next", ""), **login_choices()}
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per e-mail address and per client address (config/ratelimit.py)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        if limit_reached(ratelimit.RESET_MAILS_PER_ADDRESS, client_ip(self.request)) or limit_reached(
+            ratelimit.RESET_MAILS_PER_EMAIL, email
+        ):
+            form.add_error(None, ratelimit.refusal_message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -36,7 +36,8 @@ def signed_in_session(username: str) -> str:
     user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that logs people in (the first one, django-axes', only watches log-ins).
+    session[BACKEND_SESSION_KEY] = "accounts.backends.PersonBackend"  # the backend that logs people in with a password
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -7,7 +7,9 @@ REDIS_URL, SECRET_KEY and ALLOWED_HOSTS; see .env.example for the full list.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -62,24 +64,32 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
     "accounts",
     "stories",
     "practices",
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.RejectControlCharactersMiddleware",
+    "config.middleware.LimitRequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a locked-out log-in into our page (accounts.views.login_locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The benchmark swaps in bench/urls.py, which adds its ceiling page to these.
@@ -123,6 +133,9 @@ else:
     }
 
 _db = DATABASES["default"]
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Several checkouts testing against one PostgreSQL server: each names its own test database.
+    _db["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on the busy timeout instead of failing with
@@ -154,7 +167,11 @@ AUTH_USER_MODEL = "accounts.User"
 # then company sign-in
 # (OpenID Connect, accounts/oidc.py), which does nothing unless OIDC_ISSUER, OIDC_CLIENT_ID and
 # OIDC_CLIENT_SECRET are set. PASSWORD_LOGIN=0 leaves company sign-in alone on the log-in page.
-AUTHENTICATION_BACKENDS = ["accounts.backends.PersonBackend", "accounts.oidc.RosterOIDCBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked-out log-in
+    "accounts.backends.PersonBackend",
+    "accounts.oidc.RosterOIDCBackend",
+]
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
 OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
 OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
@@ -166,6 +183,21 @@ OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "5"))
 PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
 if not PASSWORD_LOGIN and not (OIDC_ISSUER and OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
     refuse_to_start("PASSWORD_LOGIN=0 needs company sign-in: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+
+# Log-in throttling (django-axes): 10 failures for one name from one address lock that
+# pair for 15 minutes from the last failure. By name AND address, so that neither a
+# colleague's typos lock a whole store behind one address nor an attacker a person.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure while locked out does not push the end of the lock further: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: use the connection's address).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise. Sessions stay in the
 # database so that a Redis outage never logs everyone out.
@@ -209,6 +241,23 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Photos: "local" (MEDIA_ROOT) or "s3" (S3-compatible object storage, below). Either way people
+# get them through stories.photo_views, which checks that they may see the story.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE not in {"local", "s3"}:
+    refuse_to_start(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+# With local storage behind nginx: the internal location that serves MEDIA_ROOT (deploy/nginx/stories.conf),
+# so that Django checks access and nginx sends the bytes. Empty: Django sends them itself.
+PHOTOS_X_ACCEL_PREFIX = os.environ.get("PHOTOS_X_ACCEL_PREFIX", "")
+
+# Uploads: a request larger than this is refused before its body is read (config.middleware);
+# the proxy's client_max_body_size says the same (deploy/nginx/stories.conf). Each photo has its
+# own limit (stories/photos.py).
+MAX_REQUEST_MB = int(os.environ.get("MAX_REQUEST_MB", "50"))
+# Form fields other than files (Django's own check, which reads as it goes).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files above this go to a temporary file rather than memory while the request is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Hashed, compressed static files need `collectstatic` first: production and the
 # benchmark run it; local runs and the test suite serve the files as they are.
 STORAGES = {
@@ -222,6 +271,48 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+
+def s3_storage(environ) -> dict:
+    """Photos in an S3-compatible bucket (django-storages), from the S3_* and AWS_* variables.
+
+    Objects stay private (the bucket's default); people get them through a URL signed
+    for a few minutes (stories.photo_views).
+    """
+    if not environ.get("S3_BUCKET"):
+        refuse_to_start("MEDIA_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a non-AWS service).")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["S3_BUCKET"],
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION") or None,
+            # None: boto3's own chain (an instance role, ~/.aws) when the variables are not set.
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("S3_PREFIX", ""),
+            # "path" for services that do not resolve bucket.host names (MinIO, moto); empty: boto3's choice.
+            "addressing_style": environ.get("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+
+
+def s3_origins(environ) -> list[str]:
+    """Where signed photo URLs point (for the CSP): the endpoint, with or without the bucket as a sub-domain."""
+    endpoint = environ.get("S3_ENDPOINT_URL")
+    if not endpoint:
+        return ["https://*.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+
+
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = s3_storage(os.environ)
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -282,7 +373,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
 SECURE_HSTS_PRELOAD = HTTPS_ONLY
 if env_bool("PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -292,7 +383,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    # Photos in object storage load from its signed URLs.
+    "img-src": [CSP.SELF, "data:", "blob:", *(s3_origins(os.environ) if MEDIA_STORAGE == "s3" else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -301,10 +393,39 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Logs go to stderr: plain lines, or one JSON object per line with LOG_FORMAT=json (for a log
+# collector). Each line carries the request's id (X-Request-ID from nginx, or a new one).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "no_traceback_below_500": {"()": "config.logging.NoTracebackBelow500"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # A refused request (403, 400) is one line, not a traceback.
+            "filters": ["request_id", "no_traceback_below_500"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Errors to Sentry when SENTRY_DSN is set: unhandled exceptions and error-level log lines, with no
+# personal data (no cookies, no user, no IP address, no request body).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from stories.models import Comment, Story
+from stories.models import Comment, Story, StoryPhoto
 
 
 def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, react: bool = False) -> Story:
@@ -29,3 +29,13 @@ def get_comment_for_user(request: HttpRequest, pk: int) -> Comment:
     if comment.status == Comment.Status.HIDDEN and not request.user.has_perm("stories.moderate_story"):
         raise Http404
     return comment
+
+
+def get_photo_for_user(request: HttpRequest, pk: int) -> StoryPhoto:
+    """The photo if the person may see its story (as get_story_for_user decides), else 404.
+
+    One query: photos are asked for one by one, a feed page's thumbnails twenty at a time.
+    (width and height: the image field reads them when the row is loaded.)
+    """
+    photos = StoryPhoto.objects.only("image", "thumbnail", "width", "height")
+    return get_object_or_404(photos.filter(story__in=Story.objects.visible_to(request.user)), pk=pk)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from stories import services
@@ -15,8 +16,15 @@ class PillarAdmin(admin.ModelAdmin):
 class StoryPhotoInline(admin.TabularInline):
     model = StoryPhoto
     extra = 0
-    fields = ["thumbnail", "alt_text", "position"]
-    readonly_fields = ["thumbnail"]
+    fields = ["preview", "alt_text", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo: StoryPhoto) -> str:
+        # Through the photo view, like everywhere else: files have no public URL.
+        if not photo.pk:
+            return ""
+        return format_html('<a href="{}"><img src="{}" alt="" width="120"></a>', photo.url, photo.thumbnail_url)
 
 
 class StoryRevisionInline(admin.TabularInline):

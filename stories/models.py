@@ -132,7 +132,7 @@ class StoryQuerySet(models.QuerySet):
             self.with_tags()
             .values(*CARD_FIELDS, "tags_joined")
             .annotate(
-                cover_thumbnail=Subquery(cover.values("thumbnail")[:1]),
+                cover_pk=Subquery(cover.values("pk")[:1]),
                 cover_alt=Subquery(cover.values("alt_text")[:1]),
                 user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)),
             )
@@ -316,6 +316,16 @@ class StoryPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    # Photos are served by a view that checks who may see the story (stories.photo_views),
+    # never straight from the storage's URL.
+    @property
+    def url(self) -> str:
+        return reverse("stories:photo", args=[self.pk, "full"])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("stories:photo", args=[self.pk, "thumb"])
 
 
 class Vote(models.Model):

@@ -8,7 +8,6 @@ a vote button, their own comments) or drawn live by the page around the fragment
 
 from datetime import datetime
 
-from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +48,7 @@ def card_values(row: dict, *, reader_id: int, now: datetime) -> dict:
     author = (row["author__display_name"], row["author__first_name"], row["author__last_name"], row["author__username"])
     return {
         **{name: row[name] for name in ("pk", "kind", "title", "published_at", "vote_count", "comment_count")},
-        **{name: row[name] for name in ("user_voted", "author_is_referent", "cover_thumbnail", "cover_alt")},
+        **{name: row[name] for name in ("user_voted", "author_is_referent", "cover_pk", "cover_alt")},
         "age": timesince(row["published_at"], now, depth=1),
         "own": row["author_id"] == reader_id,
         "author": person_name(*author, pk=row["author_id"]),
@@ -75,7 +74,7 @@ def draw_card(values: dict) -> dict:
         "store_url": reverse("stories:store", args=[store[0]]) if store else "",
         "comments_text": ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
         "tag_links": [(name, f"{feed_url}?tag={slug}") for slug, name in values["tags"]],
-        "cover_url": default_storage.url(values["cover_thumbnail"]) if values["cover_thumbnail"] else "",
+        "cover_url": reverse("stories:photo", args=[values["cover_pk"], "thumb"]) if values["cover_pk"] else "",
     }
     story |= vote_values(pk=pk, vote_count=values["vote_count"], user_voted=values["user_voted"], own=values["own"])
     return {"story": story}
@@ -129,7 +128,7 @@ def body_values(story: Story, *, show_standard: bool) -> dict:
             "pillar_label": story.pillar.label if story.pillar else "",
             "tags": split_tags(story.tags_joined),
         },
-        "photos": [(photo.image.url, photo.thumbnail.url, photo.alt_text) for photo in photos],
+        "photos": [(photo.url, photo.thumbnail_url, photo.alt_text) for photo in photos],
         "standard": (story.standard_title, story.standard_slug) if show_standard else None,
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories import views
+from stories import photo_views, views
 
 app_name = "stories"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment-hide"),
     path("curation/flags/", views.flags, name="flags"),
     path("curation/flags/<int:pk>/", views.flag_decide, name="flag-decide"),
+    path("photos/<int:pk>/<str:variant>/", photo_views.photo, name="photo"),
     path("stores/", views.stores, name="stores"),
     path("stores/<slug:slug>/", views.store, name="store"),
     path("stores/<slug:slug>/guestbook/", views.guestbook_write, name="guestbook-write"),

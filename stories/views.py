@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from accounts.models import Region, Store
+from config import ratelimit
 from config.paging import page_links, page_number, paginate
+from config.ratelimit import limit_reached, too_many_requests
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
@@ -68,10 +70,22 @@ def tag_suggestions() -> list[str]:
                 .values_list("name", flat=True)[:60])  # fmt: skip
 
 
+def posting_limited(request: HttpRequest, *, story: bool = True) -> bool:
+    """Too many stories (with story) or photos from this person just now (config/ratelimit.py)."""
+    photos = len(request.FILES.getlist("photos"))
+    return (story and limit_reached(ratelimit.STORIES, request.user.pk)) or limit_reached(
+        ratelimit.PHOTOS, request.user.pk, amount=photos
+    )
+
+
 def new(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("stories.add_story"):
         raise PermissionDenied
     form = StoryForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and posting_limited(request):
+        form.add_error(None, ratelimit.refusal_message())
+        context = {"form": form, "tag_suggestions": tag_suggestions()}
+        return render(request, "stories/form.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["kind"] == Story.Kind.GUESTBOOK and request.user.store is None:
             form.add_error("kind", _("You belong to no store: write in a guestbook from that store's page."))
@@ -101,7 +115,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     photo_forms = [
         PhotoEditForm(data, prefix=f"photo-{photo.pk}", initial={"alt_text": photo.alt_text}) for photo in photos
     ]
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in photo_forms):
+    limited = request.method == "POST" and posting_limited(request, story=False)
+    if limited:
+        form.add_error(None, ratelimit.refusal_message())
+    elif request.method == "POST" and form.is_valid() and all(f.is_valid() for f in photo_forms):
         changes = {
             photo.pk: (f.cleaned_data["alt_text"], f.cleaned_data["remove"])
             for photo, f in zip(photos, photo_forms, strict=True)
@@ -118,6 +135,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "photo_forms": list(zip(photos, photo_forms, strict=True)),
             "tag_suggestions": tag_suggestions(),
         },
+        status=429 if limited else 200,
     )
 
 
@@ -192,12 +210,15 @@ def guestbook_write(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST.copy()
     data["kind"] = Story.Kind.GUESTBOOK
     form = StoryForm(data, request.FILES)
-    if form.is_valid():
+    limited = posting_limited(request)
+    if limited:
+        form.add_error(None, ratelimit.refusal_message())
+    elif form.is_valid():
         services.story_create(author=request.user, store=store, **form.cleaned_data)
         messages.success(request, _("Your entry is in the guestbook."))
         return redirect(store)
     context = {"store": store, "form": form, "tag_suggestions": tag_suggestions()}
-    return render(request, "stories/guestbook_form.html", context)
+    return render(request, "stories/guestbook_form.html", context, status=429 if limited else 200)
 
 
 # Reactions: votes, "we tried it", comments and reports. Each endpoint answers
@@ -220,6 +241,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("stories.add_vote"):
         raise PermissionDenied
     story = get_story_for_user(request, pk, react=True)
+    if limit_reached(ratelimit.VOTES, request.user.pk):
+        return too_many_requests(request)
     wanted = {"1": True, "0": False}.get(request.POST.get("voted", ""))
     story = services.vote_set(user=request.user, story=story, voted=wanted)
     if is_htmx(request):
@@ -234,6 +257,8 @@ def tried(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("stories.add_tried"):
         raise PermissionDenied
     story = get_story_for_user(request, pk, react=True)
+    if limit_reached(ratelimit.TRIES, request.user.pk):
+        return too_many_requests(request)
     form = TriedForm(request.POST)
     if form.is_valid():
         services.tried_record(user=request.user, story=story, outcome=form.cleaned_data["outcome"])
@@ -248,7 +273,10 @@ def comment_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     story = get_story_for_user(request, pk, react=True)
     form = CommentForm(request.POST)
-    if form.is_valid():
+    limited = limit_reached(ratelimit.COMMENTS, request.user.pk)
+    if limited:
+        form.add_error("body", ratelimit.refusal_message())
+    elif form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
             parent = get_object_or_404(
@@ -259,9 +287,10 @@ def comment_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(comment)
         form = CommentForm()
     context = story_page_context(request, get_story_for_user(request, pk), comment_form=form)
+    status = 429 if limited else 200
     if is_htmx(request):
-        return render(request, "stories/detail.html#comments", context)
-    return render(request, "stories/detail.html", context)
+        return render(request, "stories/detail.html#comments", context, status=status)
+    return render(request, "stories/detail.html", context, status=status)
 
 
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -302,6 +331,8 @@ def flag(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpRe
     comment = get_comment_for_user(request, comment_pk) if comment_pk else None
     if comment is not None and comment.story_id != story.pk:
         raise Http404
+    if request.method == "POST" and limit_reached(ratelimit.FLAGS, request.user.pk):
+        return too_many_requests(request)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from accounts import roles
 from accounts.models import Region, Store, User
 from config.cache import cache_resume
+from config.ratelimit import ratelimit_resume
 from tests.oidc_provider import company_sign_in  # noqa: F401 (a fixture: company sign-in against a real provider)
 
 PASSWORD = "demo-pass-2026"
@@ -80,3 +81,4 @@ def empty_cache():
     """Every test starts with an empty cache: nothing rendered for an earlier test is served to this one."""
     cache.clear()
     cache_resume()  # after a test that took the cache down
+    ratelimit_resume()

@@ -238,7 +238,8 @@ class LeaverTests:
         assert not camille.is_active
         assert camille not in digest_recipients(week=last_week()).to_send
         assert camille.stories.get() == story
-        assert not client.login(username="camille", password="demo-pass-2026")
+        client.post("/accounts/login/", {"username": "camille", "password": "demo-pass-2026"})
+        assert "_auth_user_id" not in client.session  # a leaver cannot sign in again
 
     def test_they_come_back_with_active_1(self, tmp_path, cast):
         run(tmp_path, roster(CAMILLE[:-1] + "non"))

@@ -106,7 +106,8 @@ class FeedTests:
     def test_hostile_queries_get_a_normal_page(self, client, cast, query):
         make_story(cast.camille)
         client.force_login(cast.hugo)
-        assert client.get(f"/stories/?{query}").status_code == 200
+        # A control character in any query string is a 400 (config.middleware), never a 500.
+        assert client.get(f"/stories/?{query}").status_code == (400 if "%00" in query else 200)
 
     def test_a_value_that_names_no_pillar_falls_back_like_any_other(self, client, cast):
         pillar = make_pillar(slug="be-positive", name="Be positive")
