@@ -57,12 +57,17 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def current_window(seconds: int) -> int:
+    """The number of the window of `seconds` we are in (windows start at the epoch)."""
+    return int(time.time() // seconds)
+
+
 def limit_reached(limit: Limit, who: object, *, amount: int = 1) -> bool:
     """Count `amount` more for `who` under `limit`; True when that goes past it. False when the cache fails."""
     global _paused_until
     if amount <= 0 or time.monotonic() < _paused_until:
         return False
-    window = int(time.time() // limit.seconds)
+    window = current_window(limit.seconds)
     # Hashed: an e-mail address or IP address is not written into the cache's keys.
     who_hash = hashlib.blake2b(str(who).encode(), digest_size=8).hexdigest()
     key = f"ratelimit:{limit.name}:{who_hash}:{window}"

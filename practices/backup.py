@@ -1,6 +1,6 @@
 """Backups: the database and every photo in one archive, and back into a new, empty database.
 
-The database goes as Django's JSON fixture (dumpdata), not as the engine's own dump, so
+The database goes as Django's JSON fixture format (BackupSerializer), not as the engine's own dump, so
 that a backup taken on PostgreSQL restores on SQLite and the other way round, and a
 restore runs through the same migrations as a new install. Content types and
 permissions are made by those migrations and referred to by natural keys (their ids
@@ -23,15 +23,21 @@ import json
 import tarfile
 import tempfile
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.serializers.json import Serializer as JsonSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 FORMAT = 1
@@ -61,6 +67,38 @@ def backed_up_models() -> list[type[models.Model]]:
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in EXCLUDED
     ]
+
+
+class BackupSerializer(JsonSerializer):
+    """Django's JSON fixture format, with content types and permissions by natural key, everything else by id.
+
+    Their ids differ between databases, so they must go by name; every other relation goes by id,
+    read from the row itself (Django's natural keys would fetch each row's author, tag... one query
+    at a time: hours for a chain's history). loaddata reads the result as any JSON fixture.
+    """
+
+    def handle_fk_field(self, obj: models.Model, field: models.ForeignKey) -> None:
+        if field.remote_field.model is ContentType:
+            pk = getattr(obj, field.attname)
+            self._current[field.name] = ContentType.objects.get_for_id(pk).natural_key() if pk else None
+        else:
+            self._current[field.name] = self._value_from_field(obj, field)
+
+    def handle_m2m_field(self, obj: models.Model, field: models.ManyToManyField) -> None:
+        natural, self.use_natural_foreign_keys = self.use_natural_foreign_keys, field.remote_field.model is Permission
+        try:
+            super().handle_m2m_field(obj, field)
+        finally:
+            self.use_natural_foreign_keys = natural
+
+
+def _all_rows():
+    """Every backed-up row, table by table in dependency order, read in chunks."""
+    ordered = serializers.sort_dependencies(
+        [(apps.get_app_config(model._meta.app_label), [model]) for model in backed_up_models()], allow_cycles=True
+    )
+    for model in ordered:
+        yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
 
 def row_counts() -> dict[str, int]:
@@ -102,8 +140,8 @@ def backup(path: Path) -> Summary:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         data = Path(work) / "data.json"
-        labels = [model._meta.label for model in backed_up_models()]
-        call_command("dumpdata", *labels, natural_foreign=True, output=str(data), verbosity=0)
+        with data.open("w") as stream:
+            BackupSerializer().serialize(_all_rows(), stream=stream, use_natural_foreign_keys=True)
         counts = row_counts()
         photos, missing = {}, []
         with tarfile.open(partial, "w:gz") as archive:
@@ -182,7 +220,7 @@ def restore(path: Path) -> Summary:
             data.write_bytes(archive.extractfile("data.json").read())
             # The backup has the roles as they were, with their ids: those the migrations made go.
             apps.get_model("auth", "Group").objects.all().delete()
-            call_command("loaddata", str(data), verbosity=0)
+            _load(data)
             _refresh_search()
             counts = row_counts()
             if counts != manifest["counts"]:
@@ -211,6 +249,30 @@ def restore(path: Path) -> Summary:
         photo_bytes=photo_bytes,
         seconds=time.monotonic() - started,
     )
+
+
+def _load(data: Path) -> None:
+    """Insert every row of the fixture, a thousand at a time, then its many-to-many links, then move sequences.
+
+    loaddata saves rows one by one (an UPDATE then an INSERT each): 20 times slower for 100,000
+    stories. Foreign keys are checked at commit (Django creates them deferred), so order does not matter.
+    """
+    rows: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+    links: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+    with data.open() as stream:
+        for item in serializers.deserialize("json", stream):
+            rows[type(item.object)].append(item.object)
+            for name, targets in item.m2m_data.items():
+                field = item.object._meta.get_field(name)
+                through = field.remote_field.through
+                source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+                links[through] += [through(**{source: item.object.pk, target: pk}) for pk in targets]
+    for model, objects in [*rows.items(), *links.items()]:
+        model._base_manager.bulk_create(objects, batch_size=1000)
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [*rows, *links]):
+            cursor.execute(statement)
 
 
 def _refresh_search() -> None:

@@ -128,7 +128,7 @@ def body_values(story: Story, *, show_standard: bool) -> dict:
             "pillar_label": story.pillar.label if story.pillar else "",
             "tags": split_tags(story.tags_joined),
         },
-        "photos": [(photo.url, photo.thumbnail_url, photo.alt_text) for photo in photos],
+        "photos": [(photo.url, photo.thumbnail_url, photo.alt_text, photo.width, photo.height) for photo in photos],
         "standard": (story.standard_title, story.standard_slug) if show_standard else None,
     }
 

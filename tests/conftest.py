@@ -14,6 +14,7 @@ from django.core.cache import cache
 
 from accounts import roles
 from accounts.models import Region, Store, User
+from config import ratelimit
 from config.cache import cache_resume
 from config.ratelimit import ratelimit_resume
 from tests.oidc_provider import company_sign_in  # noqa: F401 (a fixture: company sign-in against a real provider)
@@ -82,3 +83,9 @@ def empty_cache():
     cache.clear()
     cache_resume()  # after a test that took the cache down
     ratelimit_resume()
+
+
+@pytest.fixture(autouse=True)
+def one_rate_limit_window(monkeypatch):
+    """Rate limits count in fixed windows: a burst that crossed a minute would start a new count mid-test."""
+    monkeypatch.setattr(ratelimit, "current_window", lambda seconds: 1)
