@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, 
 from stories.guestbook import exchanged_store
 from stories.models import Comment, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
+from stories.search import search_stories, understand
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -41,8 +42,9 @@ def feed_stories(filters: dict):
         stories = stories.filter(store__region__slug=filters["region"])
     if filters.get("tag"):
         stories = stories.filter(tags__slug=filters["tag"])
-    if filters["q"]:
-        stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
+    if filters["q"]:  # relevance first (stories/search.py), the chosen sort among equals
+        found = search_stories(stories, understand(filters["q"]))
+        return found.order_by("-rank", *stories.ranked(filters["sort"]).query.order_by)
     return stories.ranked(filters["sort"])
 
 
