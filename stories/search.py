@@ -42,7 +42,7 @@ MAX_TERMS = 8
 CLOSE_RATIO = 0.75  # difflib ratio for "misspelt by a letter or two"
 LENGTH_WINDOW = 2  # a close word is at most this many letters longer or shorter
 ALTERNATIVES_PER_TERM = 4
-CANDIDATES = 500
+CANDIDATES = 200
 WORD = re.compile(r"[^\W_]+")  # letters and digits: nothing a tsquery or an FTS5 query reads as an operator
 
 
