@@ -93,10 +93,12 @@ def main() -> int:
             print(page_plan)
             print(f"--- lexicon look-up (trigram index) for {query.words[0]!r}")
             print(lexicon_plan)
-    print("\n| query | ?q= | feed page query (ms) | lexicon trigram (ms) | understand() round trip (ms) | rows | did you mean |")
+    print("\n| query | ?q= | feed page query (ms) | lexicon trigram (ms) | understand() (ms) | rows ", end="")
+    print("| did you mean |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, querystring, page_ms, lexicon_ms, lookup_ms, found, did_you_mean in rows:
-        print(f"| {name} | `{querystring}` | {page_ms:.1f} | {lexicon_ms:.1f} | {lookup_ms:.1f} | {found} | {did_you_mean or '-'} |")
+        times = f"{page_ms:.1f} | {lexicon_ms:.1f} | {lookup_ms:.1f}"
+        print(f"| {name} | `{querystring}` | {times} | {found} | {did_you_mean or '-'} |")
     return 0
 
 
