@@ -32,7 +32,9 @@ from django.db import connection
 from django.db.models import Case, Expression, F, FloatField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Substr
+from django.http import QueryDict
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from config.text import search_text
 from stories.models import SEARCH_WORD_MAX, SearchWord
@@ -207,17 +209,27 @@ def search_stories(queryset: QuerySet, query: Query) -> QuerySet:
     return matches.order_by("-rank", "-published_at", "-pk")
 
 
-def highlight(text: str, query: Query) -> str:
+def did_you_mean_url(params: QueryDict, query: Query) -> str:
+    """The same page with the suggested spelling as the query (first page), or "" when there is nothing to suggest."""
+    if not query.did_you_mean:
+        return ""
+    params = params.copy()
+    params["q"] = query.did_you_mean
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
+
+
+def highlight(text: str, query: Query) -> SafeString:
     """`text` escaped, with the words that match the query wrapped in <mark> (accents and case ignored)."""
     prefixes = tuple(
         sorted({singular(w)[: max(3, len(singular(w)) - 2)] for word in query.words for w in query.group(word)})
     )
     if not prefixes:
-        return escape(text)
+        return escape(text)  # escape() returns a SafeString
     out = []
     for piece in re.split(r"(\w+)", text):
         escaped = escape(piece)
         if piece and search_text(piece).startswith(prefixes):
             escaped = f"<mark>{escaped}</mark>"
         out.append(escaped)
-    return "".join(out)
+    return mark_safe("".join(out))  # noqa: S308 (every piece of the text is escaped above; only <mark> is added)

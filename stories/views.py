@@ -19,15 +19,18 @@ from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, 
 from stories.guestbook import exchanged_store
 from stories.models import Comment, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
-from stories.search import search_stories, understand
+from stories.search import Query, did_you_mean_url, search_stories, understand
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return feed(request)
 
 
-def feed_stories(filters: dict):
-    """The feed's stories for these filters (from FeedFilterForm.filters()), in the chosen order."""
+def feed_stories(filters: dict, query: Query | None = None):
+    """The feed's stories for these filters (from FeedFilterForm.filters()), in the chosen order.
+
+    `query` is filters["q"] already understood (stories/search.py), when the caller has it.
+    """
     stories = Story.objects.published()
     if filters["period"] != "all":
         since = timezone.now() - timedelta(days=FeedFilterForm.PERIOD_DAYS[filters["period"]])
@@ -43,7 +46,7 @@ def feed_stories(filters: dict):
     if filters.get("tag"):
         stories = stories.filter(tags__slug=filters["tag"])
     if filters["q"]:  # relevance first (stories/search.py), the chosen sort among equals
-        found = search_stories(stories, understand(filters["q"]))
+        found = search_stories(stories, query or understand(filters["q"]))
         return found.order_by("-rank", *stories.ranked(filters["sort"]).query.order_by)
     return stories.ranked(filters["sort"])
 
@@ -51,8 +54,11 @@ def feed_stories(filters: dict):
 def feed(request: HttpRequest) -> HttpResponse:
     filters = FeedFilterForm(request.GET).filters()
     page = page_number(request)
-    rows, has_next = paginate(feed_stories(filters).for_cards(request.user), page)
+    query = understand(filters["q"]) if filters["q"] else None
+    rows, has_next = paginate(feed_stories(filters, query).for_cards(request.user), page)
     context = {
+        "did_you_mean": query.did_you_mean if query else "",
+        "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
         "filters": filters,
         "stories": rows,
         "has_next": has_next,

@@ -227,7 +227,8 @@ class SearchTests:
         assert titles(response) == ["Prêter un parapluie les jours d'averse"]
         assert story_titles(response) == ["Des parapluies à prêter"]
         page = response.content.decode()
-        assert page.index('id="standards-title"') < page.index('id="stories-title"') < page.index("Des parapluies")
+        # the matched word is marked: "Des <mark>parapluies</mark> à prêter"
+        assert page.index('id="standards-title"') < page.index('id="stories-title"') < page.index("<mark>parapluies")
         assert "Camille Martin, Paris Opéra" in page
 
     def test_drafts_retired_standards_and_hidden_stories_are_never_found(self, client, cast, library):

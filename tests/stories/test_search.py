@@ -100,3 +100,26 @@ class FeedSearchTests:
         assert feed("q=parapluies&pillar=be-positive") == ["Parapluies prêtés"]
         assert feed("q=cafe&pillar=be-positive") == []
         assert feed("q=parking&store=lyon-bellecour&sort=new") == ["Parking"]
+
+
+class DidYouMeanTests:
+    def test_the_feed_suggests_the_known_spelling_in_english_and_french(self, client, cast, stories):
+        client.force_login(cast.lea)
+        page = client.get("/stories/?q=parapluyes&sort=new&page=2").content.decode()
+        assert 'Did you mean <a href="?q=parapluies&amp;sort=new">parapluies</a>?' in page
+        page = client.get("/stories/?q=parapluyes", headers={"accept-language": "fr"}).content.decode()
+        assert "Vouliez-vous dire" in page
+        assert "Did you mean" not in client.get("/stories/?q=parapluies").content.decode()
+
+    def test_the_library_suggests_and_marks_the_matched_words(self, client, cast, stories):
+        client.force_login(cast.lea)
+        page = client.get("/library/", {"q": "parapluyes"}).content.decode()
+        assert "Did you mean" in page
+        assert "<mark>Parapluies</mark> prêtés" in page
+
+    def test_a_hostile_title_stays_escaped(self, client, cast):
+        make_story(cast.camille, title="<script>alert(1)</script> café", body="Un café.")
+        client.force_login(cast.lea)
+        page = client.get("/library/", {"q": "cafe"}).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>café</mark>" in page
+        assert "<script>alert(1)" not in page
