@@ -169,7 +169,12 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     store = get_object_or_404(Store.objects.select_related("region"), slug=slug)
     page = page_number(request)
     guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).ranked("new").for_cards(request.user)
-    entries, has_next = paginate(guestbook.filter(store=store), page)
+    q = request.GET.get("q", "").strip()
+    query = understand(q) if q else None
+    own = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK, store=store)
+    if query:  # the store's entries that match, best first (stories/search.py)
+        own = search_stories(own, query)
+    entries, has_next = paginate(own.for_cards(request.user) if query else guestbook.filter(store=store), page)
     partner = exchanged_store(store, timezone.localdate())
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
     cards = render_cards([*entries, *partner_entries], reader=request.user)  # one cache read for both lists
@@ -180,6 +185,9 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
         "stories/store.html",
         {
             "store": store,
+            "q": q,
+            "did_you_mean": query.did_you_mean if query else "",
+            "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
             "entries": entries,
             "entry_cards": cards[: len(entries)],
             "page": page,

@@ -123,3 +123,21 @@ class DidYouMeanTests:
         page = client.get("/library/", {"q": "cafe"}).content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>café</mark>" in page
         assert "<script>alert(1)" not in page
+
+
+class StorePageSearchTests:
+    def test_the_store_page_searches_its_guestbook(self, client, cast):
+        make_story(cast.camille, kind=Story.Kind.GUESTBOOK, store=cast.paris, title="Merci", body="Un café offert.")
+        make_story(cast.camille, kind=Story.Kind.GUESTBOOK, store=cast.paris, title="Bravo", body="Une réparation.")
+        make_story(cast.hugo, kind=Story.Kind.GUESTBOOK, store=cast.lyon, title="Lyon", body="Un café aussi.")
+        client.force_login(cast.lea)
+        url = f"/stores/{cast.paris.slug}/"
+
+        def entries(query: str) -> list[str]:
+            return [row["title"] for row in client.get(url, {"q": query}).context["entries"]]
+
+        assert entries("cafe") == ["Merci"]
+        assert entries("reparations") == ["Bravo"]
+        assert sorted(entries("")) == ["Bravo", "Merci"]
+        page = client.get(url, {"q": "zzzzqqq"}, headers={"accept-language": "fr"}).content.decode()
+        assert "Aucun message de ce livre d’or ne correspond à cette recherche." in page
