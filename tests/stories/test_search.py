@@ -141,3 +141,26 @@ class StorePageSearchTests:
         assert sorted(entries("")) == ["Bravo", "Merci"]
         page = client.get(url, {"q": "zzzzqqq"}, headers={"accept-language": "fr"}).content.decode()
         assert "Aucun message de ce livre d’or ne correspond à cette recherche." in page
+
+
+HOSTILE = [
+    "",
+    "   ",
+    "?!,;",
+    "' OR 1=1 --",
+    "& | ! ( ) :* <-> \\",
+    '"unclosed phrase',
+    '""',
+    "cafe\x00\x07",
+    "😀 café",
+    "кофе 咖啡",
+    "x" * 5000,
+    "AND OR NOT NEAR",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_searches_answer_a_page_everywhere(client, cast, stories, text):
+    client.force_login(cast.lea)
+    for url in ["/stories/", "/library/", f"/stores/{cast.paris.slug}/"]:
+        assert client.get(url, {"q": text}).status_code == 200
