@@ -63,10 +63,29 @@ SEARCH_WORD_MIN, SEARCH_WORD_MAX = 3, 40
 
 def update_search_vectors(queryset: models.QuerySet) -> int:
     """Set search_vector from search_document, French and English stemming together, in one UPDATE."""
-    if connections[queryset.db].vendor != "postgresql":
+    vendor = connections[queryset.db].vendor
+    if vendor == "sqlite" and queryset.model is Story:
+        return update_story_fts(queryset)
+    if vendor != "postgresql":
         return 0
     document = SearchVector("search_document", config="french") + SearchVector("search_document", config="english")
     return queryset.update(search_vector=document)
+
+
+def update_story_fts(queryset: models.QuerySet) -> int:
+    """SQLite: copy these stories' search_document into the FTS5 table story_fts (migration 0009), rowid = pk."""
+    pks = list(queryset.values_list("pk", flat=True))
+    with connections[queryset.db].cursor() as cursor:
+        for start in range(0, len(pks), 500):
+            batch = pks[start : start + 500]
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"DELETE FROM story_fts WHERE rowid IN ({marks})", batch)  # noqa: S608 (only %s marks)
+            cursor.execute(
+                f"INSERT INTO story_fts (rowid, search_document) SELECT id, search_document "  # noqa: S608
+                f"FROM stories_story WHERE id IN ({marks})",
+                batch,
+            )
+    return len(pks)
 
 
 # A card's columns (StoryQuerySet.for_cards); tags come joined as "slug<TAG_PART>name<TAG_SEP>...".

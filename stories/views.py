@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,14 +21,18 @@ from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, 
 from stories.guestbook import exchanged_store
 from stories.models import Comment, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
+from stories.search import Query, did_you_mean_url, search_stories, understand
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return feed(request)
 
 
-def feed_stories(filters: dict):
-    """The feed's stories for these filters (from FeedFilterForm.filters()), in the chosen order."""
+def feed_stories(filters: dict, query: Query | None = None):
+    """The feed's stories for these filters (from FeedFilterForm.filters()), in the chosen order.
+
+    `query` is filters["q"] already understood (stories/search.py), when the caller has it.
+    """
     stories = Story.objects.published()
     if filters["period"] != "all":
         since = timezone.now() - timedelta(days=FeedFilterForm.PERIOD_DAYS[filters["period"]])
@@ -43,16 +47,20 @@ def feed_stories(filters: dict):
         stories = stories.filter(store__region__slug=filters["region"])
     if filters.get("tag"):
         stories = stories.filter(tags__slug=filters["tag"])
-    if filters["q"]:
-        stories = stories.filter(Q(title__icontains=filters["q"]) | Q(body__icontains=filters["q"]))
+    if filters["q"]:  # relevance first (stories/search.py), the chosen sort among equals
+        found = search_stories(stories, query or understand(filters["q"]))
+        return found.order_by("-rank", *stories.ranked(filters["sort"]).query.order_by)
     return stories.ranked(filters["sort"])
 
 
 def feed(request: HttpRequest) -> HttpResponse:
     filters = FeedFilterForm(request.GET).filters()
     page = page_number(request)
-    rows, has_next = paginate(feed_stories(filters).for_cards(request.user), page)
+    query = understand(filters["q"]) if filters["q"] else None
+    rows, has_next = paginate(feed_stories(filters, query).for_cards(request.user), page)
     context = {
+        "did_you_mean": query.did_you_mean if query else "",
+        "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
         "filters": filters,
         "stories": rows,
         "has_next": has_next,
@@ -179,7 +187,12 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     store = get_object_or_404(Store.objects.select_related("region"), slug=slug)
     page = page_number(request)
     guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).ranked("new").for_cards(request.user)
-    entries, has_next = paginate(guestbook.filter(store=store), page)
+    q = request.GET.get("q", "").strip()
+    query = understand(q) if q else None
+    own = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK, store=store)
+    if query:  # the store's entries that match, best first (stories/search.py)
+        own = search_stories(own, query)
+    entries, has_next = paginate(own.for_cards(request.user) if query else guestbook.filter(store=store), page)
     partner = exchanged_store(store, timezone.localdate())
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
     cards = render_cards([*entries, *partner_entries], reader=request.user)  # one cache read for both lists
@@ -190,6 +203,9 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
         "stories/store.html",
         {
             "store": store,
+            "q": q,
+            "did_you_mean": query.did_you_mean if query else "",
+            "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
             "entries": entries,
             "entry_cards": cards[: len(entries)],
             "page": page,

@@ -15,6 +15,7 @@ from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
 from stories.access import get_story_for_user
 from stories.models import Pillar, Story
+from stories.search import did_you_mean_url, highlight
 
 LIBRARY_SORTS = {
     "new": ["-published_at", "-pk"],
@@ -32,16 +33,22 @@ def library(request: HttpRequest) -> HttpResponse:
         standards = standards.filter(pillar=filters["pillar"])
     if filters.get("tag"):
         standards = standards.filter(tags__slug=filters["tag"])
-    stories = []
+    stories, query = [], None
     if filters["q"]:
         results = search(filters["q"], standards=standards, stories=Story.objects.published())
         standards = results.standards.for_list()
         stories = list(results.stories.select_related("author", "store")[:SEARCH_STORIES])
+        query = results.query
     else:
         standards = standards.for_list().order_by(*LIBRARY_SORTS[filters["sort"]])
     page = page_number(request)
     rows, has_next = paginate(standards, page)
+    if query:  # the matched words marked in titles (escaped first)
+        for row in [*rows, *stories]:
+            row.title_html = highlight(row.title, query)
     context = {
+        "did_you_mean": query.did_you_mean if query else "",
+        "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
         "form": form,
         "filters": filters,
         "standards": rows,
