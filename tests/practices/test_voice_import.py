@@ -223,5 +223,5 @@ class MatchingTests:
             network.julien, title="Open a second till when the queue grows", pillar=network.take_charge
         )
         matcher = Matcher()
-        standards, stories = matcher.suggestions(matcher.match("Long queue at the till"))
+        standards, _stories = matcher.suggestions(matcher.match("Long queue at the till"))
         assert standards == [standard.pk]
