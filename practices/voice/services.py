@@ -42,9 +42,33 @@ def voice_list(filters: dict):
     return items.order_by("-date", "-pk")
 
 
+CUSTOMER_WORDS = 5  # on a story's page
+CUSTOMER_WORDS_LENGTH = 300
+
+
+@transaction.atomic
 def feedback_link(*, feedback: Feedback, story: Story) -> None:
-    """The customer's words become evidence for the story."""
+    """The customer's words become evidence for the story (and show on its page)."""
     feedback.stories.add(story)
+    customer_words_changed(story_ids=[story.pk])
+
+
+def customer_words_changed(*, story_ids: list[int]) -> None:
+    """Write on each story the latest customer words linked to it (Story.customer_words, its page's values)."""
+    for story_id in story_ids:
+        linked = (
+            Feedback.objects.filter(stories=story_id).select_related("store").order_by("-date", "-pk")[:CUSTOMER_WORDS]
+        )
+        words = [
+            {
+                "source": item.source,
+                "date": item.date.isoformat(),
+                "store": item.store.name,
+                "text": item.text[:CUSTOMER_WORDS_LENGTH],
+            }
+            for item in linked
+        ]
+        Story.objects.filter(pk=story_id).update(customer_words=words)
 
 
 @transaction.atomic
@@ -70,5 +94,5 @@ def feedback_told_in_store(*, person: User, text: str, rating: int | None, story
     )
     record_match(item)
     if story is not None:
-        item.stories.add(story)
+        feedback_link(feedback=item, story=story)
     return item

@@ -225,3 +225,32 @@ class MatchingTests:
         matcher = Matcher()
         standards, _stories = matcher.suggestions(matcher.match("Long queue at the till"))
         assert standards == [standard.pk]
+
+
+class DemoTests:
+    def test_the_demo_has_word_lists_and_feedback_and_running_it_again_adds_nothing(self):
+        call_command("seed_demo", verbosity=0)
+        assert PillarWords.objects.filter(pillar__slug="take-charge", language="fr").exists()
+        count = Feedback.objects.count()
+        assert count == 300
+        assert set(Feedback.objects.values_list("source", flat=True)) == set(Feedback.Source.values)
+        assert set(Feedback.objects.values_list("language", flat=True)) == {"fr", "en"}
+        waiting = Feedback.objects.filter(pillars__slug="take-charge", sentiment="complaint")
+        assert waiting.exists() and waiting.filter(suggested_standards__isnull=False).exists()
+        assert Feedback.objects.filter(stories__isnull=False).exists()
+        call_command("seed_demo", verbosity=0)
+        assert Feedback.objects.count() == count
+
+
+class DataMigrationTests:
+    def test_the_migration_gives_existing_demo_pillars_their_words(self):
+        from importlib import import_module
+
+        from django.apps import apps
+
+        migration = import_module("practices.migrations.0010_voice_of_the_customer")
+        make_pillar(slug="be-respectful", name="Be respectful")
+        migration.demo_words(apps, None)
+        migration.demo_words(apps, None)
+        assert sorted(PillarWords.objects.values_list("language", flat=True)) == ["en", "fr"]
+        assert "impoli" in PillarWords.objects.get(language="fr").words

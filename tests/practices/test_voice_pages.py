@@ -131,3 +131,15 @@ class ToldInStoreTests:
     def test_head_office_has_no_store(self, client, voice):
         client.force_login(voice.admin)
         assert client.get("/voice/new/").status_code == 403
+
+
+class StoryPageTests:
+    def test_the_story_page_shows_the_customer_words_linked_to_it(self, client, voice):
+        item = add_feedback(voice, 1, text="The queue at the till moved fast thanks to the second till")[0]
+        client.force_login(voice.camille)
+        assert "What customers said" not in client.get(f"/stories/{voice.story.pk}/").content.decode()
+        client.force_login(voice.julien)
+        client.post(f"/voice/{item.pk}/link/", {"story": voice.story.pk})
+        client.force_login(voice.camille)
+        page = client.get(f"/stories/{voice.story.pk}/", headers={"accept-language": "fr"}).content.decode()
+        assert "The queue at the till moved fast" in page and "Enquête" in page and "Paris Opéra" in page
