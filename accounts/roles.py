@@ -28,6 +28,7 @@ CURATOR_PERMISSIONS = [
     "practices.manage_standards",
     "practices.manage_paths",
     "practices.manage_referents",
+    "practices.view_voice",
 ]
 # Administrators get every permission of these apps (the admin site needs them).
 ADMIN_APPS = ["auth", "accounts", "stories", "practices", "taggit"]

@@ -1,23 +1,20 @@
 """Reading the HR roster file: CSV or XLSX in, checked lines out (accounts/roster.py applies them).
 
-The file is read as a stream, line by line (CSV) or row by row (openpyxl's
-read-only mode for XLSX), never whole into memory. Every problem is collected
-with its line number, in the active language, so the operator sees them all at once.
+Reading the file (CSV or XLSX, streamed, errors with line numbers) is config/tabular.py's,
+shared with the feedback import; this module knows the roster's columns and rules.
 """
 
-import codecs
-import csv
-import io
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
+
+from config.tabular import LineError, NotReadable, header_columns, normalise, open_rows
 
 # Header names, normalised (see `normalise`), English and French.
 COLUMN_NAMES = {
@@ -64,7 +61,6 @@ MAX_LENGTHS = {
     "city": 100,
     "region": 100,
 }
-XLSX_MAGIC = b"PK\x03\x04"
 
 validate_email = EmailValidator()
 
@@ -95,64 +91,21 @@ class RosterLine:
     active: bool
 
 
-@dataclass(slots=True)
-class RosterError:
-    """A problem on a line of the file (line 0: the file as a whole)."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line == 0:
-            return self.message
-        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
-
-
-class NotARoster(Exception):
-    """The file cannot be read at all: one error says why."""
-
-    def __init__(self, error: RosterError):
-        super().__init__(error.message)
-        self.error = error
-
-
-def normalise(value: str) -> str:
-    """Lower case, no accents, words joined by "_": "Code magasin" and "code-magasin" are both "code_magasin"."""
-    text = unicodedata.normalize("NFKD", value.strip().casefold())
-    text = "".join(char if char.isalnum() else " " for char in text if not unicodedata.combining(char))
-    return "_".join(text.split())
-
-
-def file_size(file: BinaryIO) -> int:
-    position = file.tell()
-    file.seek(0, io.SEEK_END)
-    size = file.tell()
-    file.seek(position)
-    return size
+RosterError = LineError  # the roster's names for the shared reader's (config/tabular.py)
+NotARoster = NotReadable
 
 
 def read_roster(file: BinaryIO, filename: str) -> tuple[list[RosterLine], list[RosterError]]:
     """The file's people and every problem found, line by line. The file must be seekable (a file or an upload)."""
     errors: list[RosterError] = []
     try:
-        if file_size(file) > max_bytes():
-            raise NotARoster(
-                RosterError(
-                    0,
-                    _("The file is larger than %(size)d MB: split it, or ask for the limit to be raised.")
-                    % {"size": max_bytes() // (1024 * 1024)},
-                )
-            )
-        head = file.read(8192)
-        file.seek(0)
-        if head.startswith(XLSX_MAGIC):
-            rows = xlsx_rows(file)
-        elif filename.lower().endswith(".xlsx"):
-            raise NotARoster(RosterError(0, _("This is not a readable XLSX file.")))
-        elif looks_binary(head):
-            raise NotARoster(RosterError(1, _("This is not a text file: export the roster as CSV (UTF-8) or XLSX.")))
-        else:
-            rows = csv_rows(file, errors)
+        rows = open_rows(
+            file,
+            filename,
+            errors,
+            max_bytes=max_bytes(),
+            not_text=_("This is not a text file: export the roster as CSV (UTF-8) or XLSX."),
+        )
         lines = check_rows(rows, errors)
     except NotARoster as refusal:
         return [], [refusal.error]
@@ -160,106 +113,11 @@ def read_roster(file: BinaryIO, filename: str) -> tuple[list[RosterLine], list[R
     return lines, errors
 
 
-def looks_binary(head: bytes) -> bool:
-    """Many control bytes (NUL, escape...): a binary file. A stray one is a line's problem, told with its number."""
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
-    return controls > max(2, len(head) // 200)
-
-
-def csv_rows(file: BinaryIO, errors: list[RosterError]) -> Iterator[tuple[int, list[str]]]:
-    """The CSV's rows with the line each starts on; undecodable lines are errors (and read with replacements)."""
-    decoded = decoded_lines(file, errors)
-    first = next(decoded, "")
-    counts = {delimiter: first.count(delimiter) for delimiter in ";,\t"}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-    def lines() -> Iterator[str]:
-        yield first
-        yield from decoded
-
-    reader = csv.reader(lines(), delimiter=delimiter)
-    start = 1
-    try:
-        for row in reader:
-            yield start, row
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise NotARoster(
-            RosterError(start, _("This line cannot be read as CSV (%(error)s).") % {"error": error})
-        ) from error
-
-
-def decoded_lines(file: BinaryIO, errors: list[RosterError]) -> Iterator[str]:
-    for number, raw in enumerate(file, start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            errors.append(
-                RosterError(
-                    number,
-                    _("This line is not UTF-8 text (Latin-1 or Windows accents?): save the file as “CSV UTF-8”."),
-                )
-            )
-            yield raw.decode("utf-8", errors="replace")
-
-
-def xlsx_rows(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
-    """The first sheet's rows, streamed (openpyxl read-only mode), each cell as text."""
-    from openpyxl import load_workbook  # only imported when someone sends an XLSX
-
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise NotARoster(RosterError(0, _("This is not a readable XLSX file."))) from error
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(value) for value in row]
-    finally:
-        workbook.close()
-
-
-def cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # employee numbers typed as numbers
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def header_columns(header: list[str]) -> dict[str, int]:
-    """Which column of the file each roster column is in. NotARoster when a required one is missing."""
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        column = HEADER.get(normalise(name))
-        if column is None:
-            continue  # extra columns are ignored
-        if column in columns:
-            raise NotARoster(RosterError(1, _("The column “%(column)s” appears twice.") % {"column": name.strip()}))
-        columns[column] = index
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        raise NotARoster(
-            RosterError(
-                1,
-                _("Required columns are missing: %(columns)s (the first line must name the columns).")
-                % {"columns": ", ".join(missing)},
-            )
-        )
-    return columns
-
-
 def check_rows(rows: Iterator[tuple[int, list[str]]], errors: list[RosterError]) -> list[RosterLine]:
     _number, header = next(rows, (0, []))
     if not any(cell.strip() for cell in header):
         raise NotARoster(RosterError(0, _("The file is empty.")))
-    columns = header_columns(header)
+    columns = header_columns(header, HEADER, REQUIRED_COLUMNS)
     labels = {column: header[index].strip() for column, index in columns.items()}  # as the file names them
     lines: list[RosterLine] = []
     first_line_of: dict[str, int] = {}  # employee IDs and e-mails seen, to name a duplicate's first line

@@ -33,6 +33,7 @@ class Curation(models.Model):
             ("manage_standards", _("Can write, publish and retire standards")),
             ("manage_paths", _("Can manage learning paths")),
             ("manage_referents", _("Can name and remove referents")),
+            ("view_voice", _("Can read and sort what customers said")),
         ]
 
     def __str__(self) -> str:
@@ -523,3 +524,92 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.week:%G-W%V})"
+
+
+class PillarWords(models.Model):
+    """The words that say a customer speaks about a pillar, in one language: data curators edit in the admin.
+
+    One word or expression a line (or separated by commas); compared without accents or case (config.text).
+    """
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="words", verbose_name=_("pillar"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    words = models.TextField(_("words"), help_text=_("One word or expression a line, or separated by commas."))
+
+    class Meta:
+        ordering = ["pillar__order", "language"]
+        verbose_name = _("pillar words")
+        verbose_name_plural = _("pillar words")
+        constraints = [models.UniqueConstraint(fields=["pillar", "language"], name="pillar_words_once_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.pillar} ({self.language})"
+
+    def word_list(self) -> list[str]:
+        return [word.strip() for line in self.words.splitlines() for word in line.split(",") if word.strip()]
+
+
+class Feedback(models.Model):
+    """What a customer said about a store: imported from surveys, mystery shops, reviews... or told to staff.
+
+    Personal data (e-mails, phone and card numbers) is removed from `text` before it is stored
+    (practices.voice.scrub). `pillars`, `sentiment` and `reason` come from the pillar word lists
+    (practices.voice.matching) until a curator confirms or corrects them (`confirmed_at`): from then
+    on a re-import never changes them.
+    """
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", _("Survey")
+        MYSTERY_SHOP = "mystery_shop", _("Mystery shop")
+        REVIEW = "review", _("Online review")
+        SOCIAL = "social", _("Social networks")
+        IN_STORE = "in_store", _("Told in the store")
+
+    class Sentiment(models.TextChoices):
+        PRAISE = "praise", _("Praise")
+        COMPLAINT = "complaint", _("Complaint")
+        NEUTRAL = "neutral", _("Neutral")
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    store = models.ForeignKey(
+        "accounts.Store", on_delete=models.CASCADE, related_name="feedback", verbose_name=_("store")
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    rating = models.PositiveSmallIntegerField(_("rating (0 to 10)"), null=True, blank=True)
+    text = models.TextField(_("what the customer said"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    external_id = models.CharField(_("external ID"), max_length=100, unique=True, null=True, blank=True)
+    pillar_scores = models.JSONField(_("pillar scores"), default=dict, blank=True)
+    sentiment = models.CharField(_("sentiment"), max_length=16, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
+    pillars = models.ManyToManyField(Pillar, blank=True, related_name="feedback", verbose_name=_("pillars"))
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    suggested_standards = models.ManyToManyField(Standard, blank=True, related_name="+")
+    suggested_stories = models.ManyToManyField(Story, blank=True, related_name="+")
+    stories = models.ManyToManyField(
+        Story, blank=True, related_name="customer_feedback", verbose_name=_("stories it is evidence for")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("customer feedback")
+        verbose_name_plural = _("customer feedback")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="feedback_recent_idx"),
+            models.Index(fields=["store", "-date"], name="feedback_store_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.date}: {self.text[:40]}"

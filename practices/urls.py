@@ -9,4 +9,5 @@ urlpatterns = [
     # Before accounts' people/<username>/ (config/urls.py includes practices first).
     path("", include("practices.referents.urls")),
     path("", include("practices.dashboard.urls")),
+    path("", include("practices.voice.urls")),
 ]

@@ -233,6 +233,9 @@ class Story(models.Model):
     standard_title = models.CharField(max_length=120, blank=True, editable=False)
     standard_slug = models.SlugField(max_length=140, blank=True, editable=False)
     standard_status = models.CharField(max_length=10, blank=True, editable=False)
+    # The customers' words linked to the story as evidence, latest first (a few), as plain values:
+    # {"source", "date" (ISO), "store", "text"}. Kept here by practices.voice.services.
+    customer_words = models.JSONField(default=list, blank=True, editable=False)
     hot_score = models.FloatField(default=0, editable=False)
     # Title, text and tags, lower-cased without accents: what search reads (practices/library/search.py).
     search_document = models.TextField(editable=False, blank=True, default="")

@@ -106,7 +106,7 @@ def feed_filters_html(filters: dict) -> SafeString:
 
 
 def body_values(story: Story, *, show_standard: bool) -> dict:
-    """The story as everyone sees it: text, byline, photos, tags, and the standard it inspired."""
+    """The story as everyone sees it: text, byline, photos, tags, the standard it inspired, what customers said."""
     author, store = story.author, story.store
     photos = story.photos.all() if story.has_photos else []
     return {
@@ -130,6 +130,10 @@ def body_values(story: Story, *, show_standard: bool) -> dict:
         },
         "photos": [(photo.url, photo.thumbnail_url, photo.alt_text, photo.width, photo.height) for photo in photos],
         "standard": (story.standard_title, story.standard_slug) if show_standard else None,
+        "customer_words": [
+            (words.get("source", ""), words.get("date", ""), words.get("store", ""), words.get("text", ""))
+            for words in story.customer_words or []
+        ],
     }
 
 

@@ -6,6 +6,7 @@ from accounts.models import User
 from practices.library import demo as practices_demo
 from practices.onboarding import demo as onboarding_demo
 from practices.referents import demo as referent_demo
+from practices.voice import demo as voice_demo
 from stories import demo as stories_demo
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 practices_demo.seed()
                 onboarding_demo.seed()
                 referent_demo.seed()
+                voice_demo.seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for line in accounts_demo.login_lines():
             self.stdout.write(line)
