@@ -162,5 +162,7 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_searches_answer_a_page_everywhere(client, cast, stories, text):
     client.force_login(cast.lea)
+    # A control character in a query string is refused before any view (config.middleware): 400, never 500.
+    expected = 400 if any(ord(character) < 32 for character in text) else 200
     for url in ["/stories/", "/library/", f"/stores/{cast.paris.slug}/"]:
-        assert client.get(url, {"q": text}).status_code == 200
+        assert client.get(url, {"q": text}).status_code == expected
