@@ -6,13 +6,16 @@ always shows them. What differs per reader is either one of the values (their si
 a vote button, their own comments) or drawn live by the page around the fragments.
 """
 
+import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -37,6 +40,17 @@ def split_tags(joined: str | None) -> list[tuple[str, str]]:
 
 # Story cards (the feed, a store's guestbook).
 
+EXCERPT_CHARS = 160
+MARKDOWN_MARKS = re.compile(r"!\[[^\]]*\]\([^)]*\)|[*_`>#~|]+|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def excerpt(markdown: str | None, chars: int = EXCERPT_CHARS) -> str:
+    """The story's first words as plain text: Markdown marks and links' targets removed, cut at a word."""
+    text = MARKDOWN_LINK.sub(r"\1", markdown or "")
+    text = " ".join(MARKDOWN_MARKS.sub(" ", text).split())
+    return Truncator(text).chars(chars)
+
 
 def vote_values(*, pk: int, vote_count: int, user_voted: bool, own: bool) -> dict:
     """What a story's vote button shows to this reader (stories/includes/vote_button.html)."""
@@ -57,7 +71,7 @@ def card_values(row: dict, *, reader_id: int, now: datetime, feed_url: str) -> d
         row["author__username"],
         pk=row["author_id"],
     )
-    comments = row["comment_count"]
+    comments, tried = row["comment_count"], row["tried_count"]
     story = {
         "kind": row["kind"],
         "kind_label": str(Story.Kind(row["kind"]).label),
@@ -70,7 +84,9 @@ def card_values(row: dict, *, reader_id: int, now: datetime, feed_url: str) -> d
         "store_name": row["store__name"],
         "store_url": reverse("stories:store", args=[row["store__slug"]]) if row["store__slug"] else "",
         "pillar_label": pillar_label(row["pillar__name"], row["pillar__name_fr"]),
+        "excerpt": excerpt(row["body_start"]),
         "comments_text": ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
+        "tried_text": ngettext("%(counter)s store tried it", "%(counter)s stores tried it", tried) % {"counter": tried},
         "tags": [(slug, name, f"{feed_url}?tag={slug}") for slug, name in split_tags(row["tags_joined"])],
         "cover_url": default_storage.url(row["cover_thumbnail"]) if row["cover_thumbnail"] else "",
         "cover_alt": row["cover_alt"],
@@ -100,7 +116,35 @@ def feed_filters_html(filters: dict) -> SafeString:
         "periods": [(value, str(label)) for value, label in FeedFilterForm.PERIODS],
         "kinds": [(value, str(label)) for value, label in FeedFilterForm.base_fields["kind"].choices],
     }
+    values["chips"] = filter_chips(values["filters"], values)
     return render_fragment("stories/includes/feed_filters.html", values)
+
+
+FILTER_DEFAULTS = {"sort": "hot", "period": "all"}
+CHIP_ORDER = ["q", "sort", "period", "kind", "pillar", "store", "region", "tag"]
+
+
+def filter_chips(chosen: dict, choices: dict) -> list[tuple[str, str]]:
+    """The active filters as (text, link that removes it), for the chips above the feed."""
+    active = {
+        name: str(chosen[name])
+        for name in CHIP_ORDER
+        if chosen.get(name) and str(chosen[name]) != FILTER_DEFAULTS.get(name)
+    }
+    labels = {name: dict(choices[f"{name}s"]) for name in ("sort", "period", "kind", "pillar")}
+    names = {
+        "q": gettext("Search: %(value)s"),
+        "store": gettext("Store: %(value)s"),
+        "region": gettext("Region: %(value)s"),
+        "tag": gettext("Tag: %(value)s"),
+    }
+    feed_url = reverse("stories:feed")
+    chips = []
+    for name, value in active.items():
+        text = labels[name].get(value, value) if name in labels else names[name] % {"value": value}
+        rest = {other: kept for other, kept in active.items() if other != name}
+        chips.append((text, f"{feed_url}?{urlencode(rest)}" if rest else feed_url))
+    return chips
 
 
 # A story page.

@@ -1,0 +1,58 @@
+"""Issue 16: the values behind the phone layout (excerpts, filter chips, the header's tabs and menu)."""
+
+import pytest
+
+from stories.pages import excerpt, filter_chips
+from tests.factories import make_story
+
+pytestmark = pytest.mark.django_db
+
+
+class ExcerptTests:
+    def test_plain_text_without_markdown(self):
+        text = "# Rain\n\nI lent **our** umbrella to [Mrs Roux](https://example.com).\n- one\n- two"
+        assert excerpt(text) == "Rain I lent our umbrella to Mrs Roux. one two"
+
+    def test_cut_at_a_word(self):
+        assert excerpt("word " * 100, chars=20) == "word word word word…"
+
+    def test_empty(self):
+        assert excerpt(None) == ""
+
+
+class FilterChipTests:
+    choices = {
+        "sorts": [("hot", "Hot"), ("new", "New")],
+        "periods": [("all", "All time"), ("week", "This week")],
+        "kinds": [("", "All kinds"), ("story", "Service story")],
+        "pillars": [("take-charge", "Take charge")],
+    }
+
+    def test_defaults_make_no_chip(self):
+        assert filter_chips({"sort": "hot", "period": "all", "q": ""}, self.choices) == []
+
+    def test_each_chip_removes_only_its_filter(self):
+        chosen = {"sort": "new", "period": "all", "kind": "story", "tag": "rain", "q": "umbrella"}
+        chips = filter_chips(chosen, self.choices)
+        assert chips == [
+            ("Search: umbrella", "/stories/?sort=new&kind=story&tag=rain"),
+            ("New", "/stories/?q=umbrella&kind=story&tag=rain"),
+            ("Service story", "/stories/?q=umbrella&sort=new&tag=rain"),
+            ("Tag: rain", "/stories/?q=umbrella&sort=new&kind=story"),
+        ]
+
+
+class FeedPageTests:
+    def test_cards_show_the_first_lines_and_tried_count(self, client, cast):
+        make_story(cast.hugo, title="Umbrella", body="It rained **hard** today.")
+        client.force_login(cast.camille)
+        page = client.get("/stories/?kind=story").content.decode()
+        assert '<p class="excerpt">It rained hard today.</p>' in page
+        assert "0 stores tried it" in page
+        assert 'class="chip"' in page and 'class="filter-toggle"' in page
+
+    def test_header_tabs_and_menu(self, client, cast):
+        client.force_login(cast.julien)
+        page = client.get("/stories/").content.decode()
+        assert 'class="tab-bar"' in page and 'href="/people/julien/" class="tab-me"' in page
+        assert 'class="person-menu-list"' in page and 'href="/curation/flags/"' in page
