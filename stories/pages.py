@@ -23,6 +23,7 @@ from accounts.models import person_name
 from config.fragments import render_fragment, render_fragments
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
 from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story
+from stories.services import can_try
 
 CARD_TEMPLATE = "stories/includes/story_card.html"
 
@@ -245,7 +246,9 @@ def story_page_context(
         "body_html": body_html,
         "comments_html": comments_html,
         "tries": tries,
-        "can_try": can_react and user.store_id is not None and all(t.store_id != user.store_id for t in tries),
+        "can_try": can_react
+        and can_try(story=story, store_id=user.store_id)
+        and all(t.store_id != user.store_id for t in tries),
         "can_react": can_react,
         "can_edit": story.can_edit(user),
         "can_moderate": user.has_perm("stories.moderate_story"),

@@ -56,3 +56,40 @@ class FeedPageTests:
         page = client.get("/stories/").content.decode()
         assert 'class="tab-bar"' in page and 'href="/people/julien/" class="tab-me"' in page
         assert 'class="person-menu-list"' in page and 'href="/curation/flags/"' in page
+
+
+class TriedRulesTests:
+    def test_not_offered_to_the_authors_own_store_nor_on_a_guestbook(self, client, cast):
+        from django.core.exceptions import PermissionDenied
+
+        from stories import services
+
+        own = make_story(cast.camille, title="Ours")  # Paris Opéra
+        guestbook = make_story(cast.hugo, title="A thank-you", kind="guestbook")
+        other = make_story(cast.hugo, title="From Lyon")
+        client.force_login(cast.camille)
+        assert client.get(own.get_absolute_url()).context["can_try"] is False
+        assert client.get(guestbook.get_absolute_url()).context["can_try"] is False
+        assert client.get(other.get_absolute_url()).context["can_try"] is True
+        assert client.post(f"/stories/{own.pk}/tried/").status_code == 403
+        assert client.post(f"/stories/{guestbook.pk}/tried/").status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.tried_record(user=cast.camille, story=own)
+        assert own.tries.count() == 0 and guestbook.tries.count() == 0
+
+
+class ReportNotificationTests:
+    def test_curators_are_told_and_the_header_counts_open_reports(self, client, cast):
+        from accounts.models import Notification
+        from stories import services
+
+        story = make_story(cast.camille, title="Buy cheap coffee")
+        services.flag_create(reporter=cast.hugo, story=story, reason="wrong")
+        told = Notification.objects.filter(kind="report")
+        assert sorted(n.recipient.username for n in told) == ["admin", "julien"]  # whoever may moderate
+        assert told.first().text == "Hugo Bernard reported content on “Buy cheap coffee”."
+        client.force_login(cast.julien)
+        page = client.get("/stories/").content.decode()
+        assert 'Reports <span class="badge text-bg-warning">1<span class="visually-hidden"> open' in page
+        client.force_login(cast.camille)
+        assert "open reports" not in client.get("/stories/").content.decode()
