@@ -10,6 +10,9 @@ from config import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/<str:language>/", views.offline, name="offline"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     # Django's auth views keep their global names (login, password_reset...):
