@@ -93,3 +93,21 @@ class ReportNotificationTests:
         assert 'Reports <span class="badge text-bg-warning">1<span class="visually-hidden"> open' in page
         client.force_login(cast.camille)
         assert "open reports" not in client.get("/stories/").content.decode()
+
+
+class LivelyDemoTests:
+    def test_the_demo_has_votes_comments_and_tries_so_trending_and_top_differ(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from stories.models import Comment, Story, Tried, Vote
+
+        call_command("seed_demo", verbosity=0, stdout=StringIO())
+        assert Vote.objects.count() > 20 and Comment.objects.count() > 5 and Tried.objects.count() > 5
+        assert not Tried.objects.filter(story__kind="guestbook").exists()
+        assert not any(t.store_id == t.story.store_id for t in Tried.objects.select_related("story"))
+        published = Story.objects.published()
+        hot = list(published.ranked("hot").values_list("pk", flat=True))
+        top = list(published.ranked("top").values_list("pk", flat=True))
+        assert hot != top
