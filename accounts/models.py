@@ -151,6 +151,7 @@ class Notification(models.Model):
         MILESTONE = "milestone", _("Votes milestone")
         PROMOTED = "promoted", _("Story promoted")
         REREAD = "reread", _("A standard you read has changed")
+        REPORT = "report", _("Content reported")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -201,6 +202,8 @@ class Notification(models.Model):
                 "title": title,
                 "standard": self.params.get("standard", ""),
             }
+        if self.kind == self.Kind.REPORT:
+            return _("%(actor)s reported content on “%(title)s”.") % {"actor": actor, "title": title}
         if self.kind == self.Kind.REREAD:
             return _("The standard “%(standard)s” has changed: read it again and confirm.") % {
                 "standard": self.params.get("standard", ""),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.fragments import render_fragments
 
-# (label, URL name, permission needed or None).
+# (label, URL name, permission needed or None): the laptop's navigation row.
 NAVIGATION = [
     (_("Feed"), "stories:feed", None),
     (_("Stores"), "stories:stores", None),
@@ -20,30 +20,69 @@ NAVIGATION = [
     (_("Reports"), "stories:flags", "stories.moderate_story"),
     (_("Dashboard"), "practices:dashboard", "practices.view_dashboard"),
 ]
+# The phone's bottom tab bar (label, URL name, icon); "Me" (the profile) is added per person.
+TABS = [
+    (_("Feed"), "stories:feed", "feed"),
+    (_("Library"), "practices:library", "library"),
+    (_("Post"), "stories:new", "post"),
+    (_("Learn"), "practices:onboarding", "learn"),
+]
+# On a phone, the navigation sections not in the tab bar live in the person's menu.
+IN_TABS = {"stories:feed", "practices:library", "practices:onboarding"}
 
 
 @functools.lru_cache(maxsize=8)
 def navigation_urls(script_prefix: str) -> list[tuple]:
     """NAVIGATION with each page's URL: a function of the URLconf, so worked out once per process and prefix."""
-    return [(label, reverse(url_name), permission) for label, url_name, permission in NAVIGATION]
+    return [(label, reverse(url_name), permission, url_name in IN_TABS) for label, url_name, permission in NAVIGATION]
+
+
+@functools.lru_cache(maxsize=8)
+def tab_urls(script_prefix: str) -> list[tuple]:
+    return [(label, reverse(url_name), icon) for label, url_name, icon in TABS]
 
 
 def is_current(url: str, path: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
 
 
+def open_report_count() -> int:
+    from stories.models import Flag
+
+    return Flag.objects.filter(status=Flag.Status.OPEN).count()
+
+
 def header_values(request: HttpRequest) -> dict:
-    """What the header shows: the person, their unread count, and the sections their permissions open."""
+    """What the header shows: the person, their unread count, and the sections their permissions open.
+
+    Curators also see the number of open reports on the Reports section (one COUNT query).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"person": None}
-    nav = [
-        (str(label), url, is_current(url, request.path))
-        for label, url, permission in navigation_urls(get_script_prefix())
-        if permission is None or user.has_perm(permission)
-    ]
+    prefix, path = get_script_prefix(), request.path
+    reports = open_report_count() if user.has_perm("stories.moderate_story") else 0
+    flags_url = reverse("stories:flags")
+    nav, menu = [], []
+    for label, url, permission, in_tabs in navigation_urls(prefix):
+        if permission is None or user.has_perm(permission):
+            count = reports if url == flags_url else 0
+            nav.append((str(label), url, is_current(url, path), count))
+            if not in_tabs:
+                menu.append((str(label), url, count))
+    profile_url = reverse("accounts:profile", args=[user.username])
+    tabs = [(str(label), url, icon, is_current(url, path)) for label, url, icon in tab_urls(prefix)]
+    tabs.append((str(_("Me")), profile_url, "me", is_current(profile_url, path)))
     person = {"username": user.username, "name": user.name}
-    return {"person": person, "unread_count": user.unread_count, "nav": nav}
+    return {
+        "person": person,
+        "unread_count": user.unread_count,
+        "nav": nav,
+        "menu": menu,
+        "tabs": tabs,
+        "profile_url": profile_url,
+        "report_count": reports,
+    }
 
 
 def site_chrome(request: HttpRequest) -> list[SafeString]:

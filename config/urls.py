@@ -14,6 +14,9 @@ handler500 = "config.views.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/<str:language>/", views.offline, name="offline"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     # Django's auth views keep their global names (login, password_reset...):

@@ -10,6 +10,7 @@ import functools
 import io
 import itertools
 import math
+import random
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,9 +20,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from stories.models import Pillar, Story, StoryPhoto, hot_score
+from stories.models import Comment, Pillar, Story, StoryPhoto, Tried, Vote, hot_score
 from stories.photos import process_photo
-from stories.services import story_create
+from stories.services import comment_add, story_create, tried_record, vote_set
 
 PILLARS = [
     # slug, English name, French name, English description, French description
@@ -704,6 +705,7 @@ def seed() -> None:
 
     people = User.objects.in_bulk({story.author for story in STORIES}, field_name="username")
     now = timezone.now()
+    created = []
     for index, demo in enumerate(STORIES):
         author = people[demo.author]
         if Story.objects.filter(author=author, title=demo.title).exists():
@@ -724,6 +726,43 @@ def seed() -> None:
         score = hot_score(votes=0, voter_stores=0, tried_stores=0, published_at=when)
         Story.objects.filter(pk=story.pk).update(published_at=when, created_at=when, updated_at=when, hot_score=score)
         StoryPhoto.objects.filter(story=story).update(created_at=when)
+        created.append(story.pk)
+    _reactions(created, now)
+
+
+REACTION_COMMENTS = {
+    "fr": ["Bravo, on essaie la semaine prochaine !", "Très bonne idée.", "Merci pour le partage."],
+    "en": ["Great idea, we will try it next week!", "Love this.", "Thanks for sharing."],
+}
+
+
+def _reactions(story_pks: list[int], now: datetime) -> None:
+    """Votes, comments and "we tried it" from other stores on the stories just seeded (issue 16).
+
+    The same every time (a fixed random seed); fresher stories get more, so Trending and Top this
+    week differ; the dates follow each story's own date, within the last twelve weeks.
+    """
+    rng = random.Random(16)
+    staff = list(User.objects.filter(is_active=True, store__isnull=False).select_related("store"))
+    for story in Story.objects.filter(pk__in=story_pks).order_by("published_at"):
+        others = [person for person in staff if person.store_id != story.store_id and person.pk != story.author_id]
+        if not others:
+            continue
+        fresh = story.published_at > now - timedelta(days=7)
+        for person in rng.sample(others, min(len(others), rng.randint(0, 3 if fresh else 8))):
+            vote_set(user=person, story=story, voted=True)
+        for person in rng.sample(others, min(len(others), rng.randint(0, 2))):
+            comment_add(author=person, story=story, body=rng.choice(REACTION_COMMENTS[story.language or "en"]))
+        if story.kind != Story.Kind.GUESTBOOK:
+            tried_stores = set()
+            for person in rng.sample(others, min(len(others), rng.randint(0, 3))):
+                if person.store_id not in tried_stores:
+                    tried_stores.add(person.store_id)
+                    tried_record(user=person, story=story)
+        later = min(now, story.published_at + timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 9)))
+        Vote.objects.filter(story=story).update(created_at=later)
+        Comment.objects.filter(story=story).update(created_at=later)
+        Tried.objects.filter(story=story).update(created_at=later)
 
 
 def _posted_at(now: datetime, when: tuple[int, int, int], index: int) -> datetime:

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -94,6 +94,7 @@ CARD_FIELDS = [
     *["author_id", "author__username", "author__display_name", "author__first_name", "author__last_name"],
     *["author_is_referent", "store__name", "store__slug", "pillar__slug", "pillar__name", "pillar__name_fr"],
 ]
+EXCERPT_SOURCE_CHARS = 400  # cards show two lines of the story: its first characters are enough
 TAG_PART, TAG_SEP = "\x1f", "\x1e"  # control characters: no tag can hold one (config.text)
 
 
@@ -152,6 +153,7 @@ class StoryQuerySet(models.QuerySet):
             .values(*CARD_FIELDS, "tags_joined")
             .annotate(
                 cover_pk=Subquery(cover.values("pk")[:1]),
+                body_start=Substr("body", 1, EXCERPT_SOURCE_CHARS),
                 cover_alt=Subquery(cover.values("alt_text")[:1]),
                 user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)),
             )

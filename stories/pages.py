@@ -6,12 +6,15 @@ always shows them. What differs per reader is either one of the values (their si
 a vote button, their own comments) or drawn live by the page around the fragments.
 """
 
+import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -19,6 +22,7 @@ from accounts.models import person_name
 from config.fragments import render_fragment, render_fragments
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
 from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story
+from stories.services import can_try
 
 CARD_TEMPLATE = "stories/includes/story_card.html"
 
@@ -36,6 +40,17 @@ def split_tags(joined: str | None) -> list[tuple[str, str]]:
 
 # Story cards (the feed, a store's guestbook).
 
+EXCERPT_CHARS = 160
+MARKDOWN_MARKS = re.compile(r"!\[[^\]]*\]\([^)]*\)|[*_`>#~|]+|^\s*[-+]\s+|^\s*\d+\.\s+", re.MULTILINE)
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def excerpt(markdown: str | None, chars: int = EXCERPT_CHARS) -> str:
+    """The story's first words as plain text: Markdown marks and links' targets removed, cut at a word."""
+    text = MARKDOWN_LINK.sub(r"\1", markdown or "")
+    text = " ".join(MARKDOWN_MARKS.sub(" ", text).split())
+    return Truncator(text).chars(chars)
+
 
 def vote_values(*, pk: int, vote_count: int, user_voted: bool, own: bool) -> dict:
     """What a story's vote button shows to this reader (stories/includes/vote_button.html)."""
@@ -48,6 +63,8 @@ def card_values(row: dict, *, reader_id: int, now: datetime) -> dict:
     author = (row["author__display_name"], row["author__first_name"], row["author__last_name"], row["author__username"])
     return {
         **{name: row[name] for name in ("pk", "kind", "title", "published_at", "vote_count", "comment_count")},
+        "tried_count": row["tried_count"],
+        "excerpt": excerpt(row["body_start"]),
         **{name: row[name] for name in ("user_voted", "author_is_referent", "cover_pk", "cover_alt")},
         "age": timesince(row["published_at"], now, depth=1),
         "own": row["author_id"] == reader_id,
@@ -64,7 +81,7 @@ def draw_card(values: dict) -> dict:
     Cheaper than the template engine's tags for the page's most drawn fragment.
     """
     pk, feed_url, store = values["pk"], reverse("stories:feed"), values["store"]
-    comments = values["comment_count"]
+    comments, tried = values["comment_count"], values["tried_count"]
     story = {
         **values,
         "kind_label": str(Story.Kind(values["kind"]).label),
@@ -73,6 +90,7 @@ def draw_card(values: dict) -> dict:
         "store_name": store[1] if store else "",
         "store_url": reverse("stories:store", args=[store[0]]) if store else "",
         "comments_text": ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
+        "tried_text": ngettext("%(counter)s store tried it", "%(counter)s stores tried it", tried) % {"counter": tried},
         "tag_links": [(name, f"{feed_url}?tag={slug}") for slug, name in values["tags"]],
         "cover_url": reverse("stories:photo", args=[values["cover_pk"], "thumb"]) if values["cover_pk"] else "",
     }
@@ -99,7 +117,35 @@ def feed_filters_html(filters: dict) -> SafeString:
         "periods": [(value, str(label)) for value, label in FeedFilterForm.PERIODS],
         "kinds": [(value, str(label)) for value, label in FeedFilterForm.base_fields["kind"].choices],
     }
+    values["chips"] = filter_chips(values["filters"], values)
     return render_fragment("stories/includes/feed_filters.html", values)
+
+
+FILTER_DEFAULTS = {"sort": "hot", "period": "all"}
+CHIP_ORDER = ["q", "sort", "period", "kind", "pillar", "store", "region", "tag"]
+
+
+def filter_chips(chosen: dict, choices: dict) -> list[tuple[str, str]]:
+    """The active filters as (text, link that removes it), for the chips above the feed."""
+    active = {
+        name: str(chosen[name])
+        for name in CHIP_ORDER
+        if chosen.get(name) and str(chosen[name]) != FILTER_DEFAULTS.get(name)
+    }
+    labels = {name: dict(choices[f"{name}s"]) for name in ("sort", "period", "kind", "pillar")}
+    names = {
+        "q": gettext("Search: %(value)s"),
+        "store": gettext("Store: %(value)s"),
+        "region": gettext("Region: %(value)s"),
+        "tag": gettext("Tag: %(value)s"),
+    }
+    feed_url = reverse("stories:feed")
+    chips = []
+    for name, value in active.items():
+        text = labels[name].get(value, value) if name in labels else names[name] % {"value": value}
+        rest = {other: kept for other, kept in active.items() if other != name}
+        chips.append((text, f"{feed_url}?{urlencode(rest)}" if rest else feed_url))
+    return chips
 
 
 # A story page.
@@ -204,7 +250,9 @@ def story_page_context(
         "body_html": body_html,
         "comments_html": comments_html,
         "tries": tries,
-        "can_try": can_react and user.store_id is not None and all(t.store_id != user.store_id for t in tries),
+        "can_try": can_react
+        and can_try(story=story, store_id=user.store_id)
+        and all(t.store_id != user.store_id for t in tries),
         "can_react": can_react,
         "can_edit": story.can_edit(user),
         "can_moderate": user.has_perm("stories.moderate_story"),

@@ -2,15 +2,16 @@
 
 import re
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
-from accounts.services import notify
+from accounts.services import notify, notify_many
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
@@ -249,11 +250,18 @@ def vote_set(*, user: User, story: Story, voted: bool | None = None) -> Story:
     return story
 
 
+def can_try(*, story: Story, store_id: int | None) -> bool:
+    """A store may say it tried a story's idea unless the story is its own store's, or a guestbook entry."""
+    return store_id is not None and story.kind != Story.Kind.GUESTBOOK and story.store_id != store_id
+
+
 @transaction.atomic
 def tried_record(*, user: User, story: Story, outcome: str = "") -> Tried:
     """Record that the person's store tried the story's idea (once per store; a second call updates the outcome)."""
     if user.store is None:
         raise PermissionDenied(_("Only a store's staff can say their store tried an idea."))
+    if not can_try(story=story, store_id=user.store_id):
+        raise PermissionDenied(_("Only another store can say it tried this idea, and not on a guestbook entry."))
     _lock(story)
     tried, created = Tried.objects.get_or_create(
         story=story, store=user.store, defaults={"user": user, "outcome": outcome}
@@ -346,12 +354,32 @@ class AlreadyReported(Exception):
 
 @transaction.atomic
 def flag_create(*, reporter: User, story: Story, comment: Comment | None = None, reason: str, text: str = "") -> Flag:
-    """Report a story or a comment to curators, once per person per item."""
+    """Report a story or a comment to curators, once per person per item; every curator is told."""
     try:
         with transaction.atomic():
-            return Flag.objects.create(reporter=reporter, story=story, comment=comment, reason=reason, text=text)
+            flag = Flag.objects.create(reporter=reporter, story=story, comment=comment, reason=reason, text=text)
     except IntegrityError as error:
         raise AlreadyReported from error
+    notify_many(
+        recipients=list(curators()),
+        actor=reporter,
+        kind=Notification.Kind.REPORT,
+        url=reverse("stories:flags"),
+        once_key=f"report-{flag.pk}",
+        title=story.title,
+    )
+    return flag
+
+
+def curators():
+    """The active people who may moderate (the curators' group, or the permission given directly)."""
+    perm = Q(content_type__app_label="stories", codename="moderate_story")
+    granted = Permission.objects.filter(perm)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=granted) | Q(user_permissions__in=granted))
+        .distinct()
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ class CompanySignInJourneyTests:
 
         page.wait_for_url("**/stories/")  # back where she was going, signed in
         assert page.locator("html").get_attribute("lang") == "fr"
+        page.locator(".person-menu summary").click()
         assert page.get_by_role("button", name="Se déconnecter").count() == 1
         assert page.console_errors == []
 

@@ -15,17 +15,21 @@ class LanguageJourneyTests:
         assert_accessible(page)
 
         log_in(page, "camille")
-        nav = page.get_by_role("navigation", name="Principale")
+        phone = device.get("is_mobile", False)  # issue 16: phones have a tab bar, laptops the navigation row
+        nav = page.get_by_role("navigation", name="Rubriques" if phone else "Principale")
         assert nav.get_by_role("link", name="Fil").is_visible()
-        assert nav.get_by_role("link", name="Magasins").is_visible()
+        if phone:
+            page.locator(".person-menu summary").click()
+        assert page.get_by_role("link", name="Magasins").is_visible()
         assert_accessible(page)
 
         page.get_by_role("button", name="English").click()
         page.wait_for_load_state()
-        nav = page.get_by_role("navigation", name="Main")
+        nav = page.get_by_role("navigation", name="Sections" if phone else "Main")
         assert nav.get_by_role("link", name="Feed").is_visible()
         assert page.locator("html").get_attribute("lang") == "en"
 
+        page.locator(".person-menu summary").click()
         page.get_by_role("button", name="Log out").click()
         page.wait_for_url("**/accounts/login/")
         assert page.get_by_role("heading", name="Log in").is_visible()

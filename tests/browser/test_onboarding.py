@@ -69,7 +69,7 @@ class OnboardingJourneyTests:
         # Léa, on her phone in French: her path, a judgement case, the reveal, the acknowledgement.
         lea = new_page(locale="fr-FR", device=PHONE)
         log_in(lea, "lea")
-        lea.get_by_role("link", name="Intégration").click()
+        lea.get_by_role("link", name="Apprendre").click()
         lea.wait_for_url("**/onboarding/")
         assert progress_value(lea) == ("1", "2")
         assert lea.get_by_text("1 standard lu sur 2").is_visible()
@@ -133,7 +133,7 @@ class OnboardingJourneyTests:
         assert_accessible(lea)
 
         # Julien reorders the path from his phone, then follows Léa's store in the table and downloads the CSV.
-        julien.get_by_role("link", name="Onboarding").click()
+        julien.get_by_role("link", name="Learn").click()
         julien.get_by_role("link", name="Manage learning paths").click()
         julien.get_by_role("link", name="Premières semaines", exact=True).click()
         assert_accessible(julien)

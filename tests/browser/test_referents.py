@@ -33,7 +33,7 @@ class ReferentJourneyTests:
         log_in(hugo, "hugo")
         card = hugo.locator(".story-card", has_text="My umbrella went home with a customer")
         assert card.locator(".referent-mark").text_content() == "Référent"
-        hugo.get_by_role("link", name="Hugo Bernard").click()  # the header link to his profile
+        hugo.get_by_role("link", name="Moi").click()  # the tab bar's link to his profile
         hugo.wait_for_url("**/people/hugo/")
         roles = hugo.locator(".referent-roles")
         assert roles.text_content().strip() == "Référent pour « Prenez les choses en main » en Auvergne-Rhône-Alpes"

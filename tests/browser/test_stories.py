@@ -22,7 +22,7 @@ class PostAttentionJourneyTests:
         page = new_page(device=PHONE)
         log_in(page, "camille")
 
-        page.get_by_role("link", name="Tell a story").click()
+        page.get_by_role("navigation", name="Sections").get_by_role("link", name="Post").click()
         page.get_by_label("Petite attention").check()
         page.get_by_label("Title").fill("A dry walk to the tram")
         page.get_by_label("What happened?").fill("It rained hard, so I lent *our* umbrella to Mrs Roux.")
@@ -80,14 +80,17 @@ class PostAttentionJourneyTests:
             assert "lends you its guestbook" in exchange.text_content()
             assert_accessible(page)
 
-    def test_filters_update_the_list_in_place(self, new_page, cast):
+    def test_filters_behind_the_filter_button_narrow_the_list(self, new_page, cast):
         make_story(cast.camille, title="An attention", kind="attention")
         make_story(cast.hugo, title="A story", kind="story")
         page = new_page(device=PHONE)
         log_in(page, "lea")
         page.goto("/stories/")
+        page.locator(".filter-toggle summary").click()  # issue 16: the filters are behind one button
         page.get_by_label("Kind").select_option("attention")
+        page.get_by_role("button", name="Apply").click()
         page.wait_for_url("**kind=attention**")
+        assert page.locator(".chip").count() == 1
         list_text = page.locator("#story-list").text_content()
         assert "An attention" in list_text and "A story" not in list_text
         assert_accessible(page)

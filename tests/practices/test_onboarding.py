@@ -775,8 +775,9 @@ class ProgressTableTests:
             )
         client.force_login(cast.julien)
         # session, user, permissions and unread count, the path (with its audience), its steps
-        # (with standards), the people (with stores, regions and reading counts)
-        with django_assert_num_queries(6):
+        # (with standards), the people (with stores, regions and reading counts),
+        # the open reports' count (the header's Reports section, issue 16; the CSV has no header)
+        with django_assert_num_queries(7):
             response = client.get(reverse("practices:path-progress", args=[path.pk]))
         assert len(response.context["progress"].people) == 2 * count + 1  # lea is a new hire too
         assert len(response.context["progress"].stores) == count + 1
