@@ -152,6 +152,7 @@ class Notification(models.Model):
         PROMOTED = "promoted", _("Story promoted")
         REREAD = "reread", _("A standard you read has changed")
         REPORT = "report", _("Content reported")
+        TO_READ = "toread", _("A standard to read for your store")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -207,6 +208,11 @@ class Notification(models.Model):
         if self.kind == self.Kind.REREAD:
             return _("The standard “%(standard)s” has changed: read it again and confirm.") % {
                 "standard": self.params.get("standard", ""),
+            }
+        if self.kind == self.Kind.TO_READ:
+            return _("To read: “%(standard)s”. A customer of your store said: “%(words)s”") % {
+                "standard": self.params.get("standard", ""),
+                "words": self.params.get("words", ""),
             }
         return title
 

@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Curation"), "practices:curation", "practices.promote_story"),
     (_("Reports"), "stories:flags", "stories.moderate_story"),
     (_("Dashboard"), "practices:dashboard", "practices.view_dashboard"),
+    (_("Customers"), "practices:voice", "practices.view_voice"),
 ]
 # The phone's bottom tab bar (label, URL name, icon); "Me" (the profile) is added per person.
 TABS = [

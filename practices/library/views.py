@@ -13,6 +13,7 @@ from practices.library.forms import CurationFilterForm, LibraryFilterForm, Promo
 from practices.library.search import search
 from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
+from practices.voice.services import customer_words_for
 from stories.access import get_story_for_user
 from stories.models import Pillar, Story
 from stories.search import did_you_mean_url, highlight
@@ -88,6 +89,8 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if context["can_manage"] and standard.path_count:
         context["paths"] = list(LearningPath.objects.filter(steps__standard=standard).distinct())
+    if context["promotions"]:
+        context["customer_words"] = customer_words_for(standard)
     return render(request, "practices/library/standard.html", context)
 
 

@@ -695,8 +695,8 @@ class MyPathsTests:
             read(cast.camille, standard)
         client.force_login(cast.camille)
         # session, user, permissions and unread count (one query), the paths, their steps (with standards,
-        # read and answered flags)
-        with django_assert_num_queries(5):
+        # read and answered flags), the standards sent to the person's store (with their read flag)
+        with django_assert_num_queries(6):
             response = client.get(ONBOARDING)
         assert len(response.context["paths"]) == min(count, 3)
         assert len(response.context["paths"][0].steps) == count
