@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region, Store, User
 from practices.models import Acknowledgement, PathAssignment, PathStep, Promotion, Standard
+from practices.voice.report import VoiceReport, voice_report
 from stories.models import Comment, Pillar, Story, Tried, Vote
 
 PERIOD_DEFAULT = 28
@@ -215,6 +216,7 @@ class Report:
     timeline: Timeline
     coverage: Coverage
     computed_at: datetime
+    voice: "VoiceReport | None" = None
 
     def region(self, pk: int | None) -> RegionRow:
         return next((row for row in self.regions if row.pk == pk), self.network)
@@ -446,7 +448,7 @@ def participation_by_store(
 
 
 def build_report(period: Period) -> Report:
-    """Everything the dashboard shows, for the whole network, in twelve queries whatever its size."""
+    """Everything the dashboard shows, for the whole network, in fifteen queries whatever its size."""
     start, end, since = period_bounds(period)
     recent = timezone.now() - timedelta(days=QUIET_DAYS)
     stores = list(stores_with_recent_activity(recent))
@@ -463,6 +465,7 @@ def build_report(period: Period) -> Report:
         for store in stores
     ]
     regions, network = group_by_region(rows, promotions_by_region(since))
+    pillar_coverage = coverage(stories, stores)
     return Report(
         period=period,
         start=start,
@@ -471,8 +474,9 @@ def build_report(period: Period) -> Report:
         regions=regions,
         network=network,
         timeline=timeline(since, start, end, period.by_week),
-        coverage=coverage(stories, stores),
+        coverage=pillar_coverage,
         computed_at=timezone.now(),
+        voice=voice_report(start, end, pillar_coverage.pillars, stories),
     )
 
 
