@@ -14,8 +14,8 @@ from accounts.models import Region, Store
 from practices.dashboard import charts
 from practices.dashboard import report as dashboard
 from practices.dashboard.tables import TABLES
-from practices.models import Feedback
 from practices.library import services as practices_services
+from practices.models import Feedback
 from practices.onboarding import services as onboarding
 from stories import services
 from stories.models import Story
