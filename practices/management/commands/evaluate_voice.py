@@ -33,6 +33,5 @@ class Command(BaseCommand):
         if title == "pillar":
             rows.append(("all pillars", result.overall))
         for name, score in rows:
-            self.stdout.write(
-                f"{name:<16}     {figure(score.precision)}   {figure(score.recall)}  {figure(score.f1)}  {score.support:7d}"
-            )
+            figures = f"{figure(score.precision)}   {figure(score.recall)}  {figure(score.f1)}"
+            self.stdout.write(f"{name:<16}     {figures}  {score.support:7d}")
