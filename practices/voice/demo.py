@@ -76,7 +76,9 @@ def seed() -> None:
                 external_id=f"demo-{number}",
                 sentiment=match.sentiment,
                 reason=match.reason,
-                pillar_scores={"take-charge": chance.randrange(4, 11)} if source == "mystery_shop" else {},
+                pillar_scores={slug: chance.randrange(4, 11) for slug in DEMO_WORDS}
+                if source == "mystery_shop"
+                else {},
             )
         )
         matches.append(match)
