@@ -195,3 +195,19 @@ class StorePageTests:
         assert "Paris only words" not in client.get("/stores/paris-opera/").content.decode()
         client.force_login(voice.camille)
         assert "Paris only words" not in client.get("/stores/lyon-bellecour/").content.decode()
+
+
+class StorePageQueryTests:
+    @pytest.mark.parametrize("count", [1, 20])
+    def test_the_store_page_costs_one_query_more_for_its_own_staff(
+        self, client, voice, count, django_assert_num_queries
+    ):
+        for index in range(count):
+            Feedback.objects.create(store=voice.paris, source="survey", text=f"Said {index}", sentiment="praise")
+        client.force_login(voice.camille)
+        # session, user (with store), permissions and unread count, store, entries (cards' values),
+        # all stores (exchange), partner's entries, the guestbook form's tag suggestions and pillars (she may
+        # write in it), and the one this issue adds: the store's customer words.
+        with django_assert_num_queries(10):
+            response = client.get("/stores/paris-opera/")
+        assert response.content.decode().count('class="mb-2 feedback sentiment-praise"') == min(count, 8)
