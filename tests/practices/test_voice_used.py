@@ -2,9 +2,11 @@
 the customer words on a standard's page and on the store page."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -211,3 +213,34 @@ class StorePageQueryTests:
         with django_assert_num_queries(10):
             response = client.get("/stores/paris-opera/")
         assert response.content.decode().count('class="mb-2 feedback sentiment-praise"') == min(count, 8)
+
+
+class PersonalDataTests:
+    def test_an_uploaded_address_or_phone_never_reaches_the_page_the_digest_or_the_notification(
+        self, client, voice, mailoutbox
+    ):
+        client.force_login(voice.julien)
+        today = timezone.localdate().isoformat()
+        content = (
+            f"{HEADER}\n{today},PAR01,survey,10,"
+            '"Lovely welcome, thanks! Write to jane.doe@example.com or call +33 6 12 34 56 78",en,p1\n'
+        )
+        assert upload(client, content, dry_run=False).status_code == 200
+        item = Feedback.objects.get()
+        assert item.text == "Lovely welcome, thanks! Write to [email] or call [phone]"
+        client.post(f"/voice/{item.pk}/send/", {"standard": voice.standard.pk})
+        call_command("send_digests", week=today, stdout=StringIO(), stderr=StringIO())
+        camille = next(message for message in mailoutbox if message.to == ["camille@example.com"])
+        assert "Lovely welcome, thanks! Write to [email] or call [phone]" in camille.body
+        notification = Notification.objects.get(recipient=voice.camille)
+        for text in (camille.body, camille.alternatives[0].content, notification.text):
+            assert "jane.doe" not in text and "12 34 56" not in text
+
+    def test_a_file_over_the_limit_is_refused_whole(self, client, voice, settings):
+        settings.FEEDBACK_MAX_BYTES = 200
+        client.force_login(voice.julien)
+        today = timezone.localdate().isoformat()
+        content = HEADER + "\n" + "".join(f"{today},PAR01,survey,3,Long wait,en,x{i}\n" for i in range(20))
+        response = upload(client, content, dry_run=False)
+        assert response.status_code == 400 and "Nothing was imported" in response.content.decode()
+        assert not Feedback.objects.exists()
