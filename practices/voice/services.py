@@ -221,3 +221,17 @@ def store_feedback(store_id: int) -> list[Feedback]:
         .only("pk", "date", "source", "rating", "text", "language", "sentiment")
         .order_by(praise_first, "-date", "-pk")[:STORE_ITEMS]
     )
+
+
+def mark_sent(items: list[Feedback]) -> None:
+    """Give each listed item `standard_suggestions`: (standard, id of its send to the item's store or None)."""
+    stores = {item.store_id for item in items}
+    standards = {standard.pk for item in items for standard in item.suggested_standards.all()}
+    sent: dict[tuple[int, int], int] = {}
+    if stores and standards:
+        rows = StandardSend.objects.filter(store_id__in=stores, standard_id__in=standards)
+        sent = {(standard, store): pk for pk, standard, store in rows.values_list("pk", "standard_id", "store_id")}
+    for item in items:
+        item.standard_suggestions = [
+            (standard, sent.get((standard.pk, item.store_id))) for standard in item.suggested_standards.all()
+        ]

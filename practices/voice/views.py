@@ -24,6 +24,7 @@ def voice(request: HttpRequest) -> HttpResponse:
     form = VoiceFilterForm(request.GET)
     page = page_number(request)
     items, has_next = paginate(services.voice_list(form.filters()), page)
+    services.mark_sent(items)
     context = {
         "form": form,
         "items": items,

@@ -138,6 +138,8 @@ class SendToStoreTests:
             client.post(f"/voice/{item.pk}/send/", {"standard": voice.standard.pk})
         assert StandardSend.objects.count() == 1
         assert Notification.objects.filter(recipient=voice.camille).count() == 1
+        page = client.get("/voice/").content.decode()
+        assert "Sent to Paris Opéra: who has read it" in page and "Send to Paris Opéra" not in page
 
     def test_staff_cannot_send_and_a_draft_is_refused(self, client, voice):
         item = feedback(voice)
