@@ -2,12 +2,13 @@
 the customer words on a standard's page and on the store page."""
 
 from datetime import timedelta
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import Workbook
 
 from accounts.models import Notification
 from practices.library import services as library
@@ -101,6 +102,21 @@ class UploadPageTests:
         assert "Rien n’a été importé" in page or "Rien n'a été importé" in page
         assert "Ligne 3" in page and "NOWHERE" in page and "Ligne 4" in page
         assert not Feedback.objects.exists()
+
+    def test_an_xlsx_file_with_french_headers(self, client, voice):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["Date", "Code magasin", "Canal", "Note", "Commentaire", "Langue", "Identifiant"])
+        sheet.append(
+            [timezone.localdate(), "PAR01", "visite mystère", 2, "Une attente interminable en caisse", "", "m1"]
+        )
+        stream = BytesIO()
+        workbook.save(stream)
+        client.force_login(voice.julien)
+        response = upload(client, stream.getvalue(), dry_run=False, name="visites.xlsx")
+        assert response.status_code == 200, response.content.decode()
+        item = Feedback.objects.get()
+        assert item.source == "mystery_shop" and item.language == "fr" and item.sentiment == "complaint"
 
     def test_a_binary_file_and_no_file(self, client, voice):
         client.force_login(voice.julien)
