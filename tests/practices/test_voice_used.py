@@ -16,7 +16,7 @@ from practices.models import Feedback, PillarWords, StandardSend
 from practices.onboarding import services as onboarding
 from practices.voice.importer import record_match
 from practices.voice.matching import Matcher
-from practices.voice.services import feedback_link
+from practices.voice.services import feedback_link, standard_send
 from practices.voice.words import DEMO_WORDS
 from tests.factories import make_pillar, make_standard, make_story
 
@@ -262,3 +262,34 @@ class PersonalDataTests:
         response = upload(client, content, dry_run=False)
         assert response.status_code == 400 and "Nothing was imported" in response.content.decode()
         assert not Feedback.objects.exists()
+
+
+class SentListQueryTests:
+    @pytest.mark.parametrize("count", [1, 12])
+    def test_the_sent_list_and_the_to_read_list_cost_the_same_for_1_or_12(
+        self, client, voice, count, django_assert_num_queries
+    ):
+        item = feedback(voice)
+        for index in range(count):
+            standard = make_standard(voice.julien, title=f"Standard {index}")
+            standard.refresh_from_db()
+            standard_send(standard=standard, store=voice.paris, curator=voice.julien, feedback=item)
+            if index % 2:
+                onboarding.standard_acknowledge(user=voice.camille, standard=standard, revision=1)
+        client.force_login(voice.julien)
+        # session, user, permissions and unread count, the sends with their staff and readers counts,
+        # the header's open reports
+        with django_assert_num_queries(5):
+            response = client.get("/voice/sent/")
+        assert len(response.context["sends"]) == count
+        client.force_login(voice.camille)
+        # session, user, permissions and unread count, paths, the standards sent to her store (read flags)
+        with django_assert_num_queries(5):
+            response = client.get("/onboarding/")
+        assert len(response.context["sent"]) == count
+        assert [send.is_read for send in response.context["sent"]] == [bool(i % 2) for i in reversed(range(count))]
+
+    def test_curators_see_a_stores_customer_words_on_its_page(self, client, voice):
+        feedback(voice, text="Paris words for curators")
+        client.force_login(voice.julien)
+        assert "Paris words for curators" in client.get("/stores/paris-opera/").content.decode()
