@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from accounts.models import person_name
 from config.fragments import render_fragment, render_fragments
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
-from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story
+from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story, card_rows
 from stories.services import can_try
 
 CARD_TEMPLATE = "stories/includes/story_card.html"
@@ -33,7 +33,7 @@ def pillar_label(name: str | None, name_fr: str | None) -> str:
 
 
 def split_tags(joined: str | None) -> list[tuple[str, str]]:
-    """(slug, name) pairs from StoryQuerySet.with_tags()'s joined tags, by name."""
+    """(slug, name) pairs from a card row's joined tags (stories.models.card_rows), by name."""
     pairs = [tuple(tag.split(TAG_PART, 1)) for tag in joined.split(TAG_SEP)] if joined else []
     return sorted(pairs, key=lambda pair: pair[1])
 
@@ -142,10 +142,12 @@ def filter_chips(chosen: dict, choices: dict) -> list[tuple[str, str]]:
 # A story page.
 
 
-def body_values(story: Story, *, show_standard: bool) -> dict:
-    """The story as everyone sees it: text, byline, photos, tags, the standard it inspired, what customers said."""
-    author, store = story.author, story.store
-    photos = story.photos.all() if story.has_photos else []
+def body_values(story: Story, names: dict, *, show_standard: bool) -> dict:
+    """The story as everyone sees it: text, byline, photos, tags, the standard it inspired, what customers said.
+
+    `names`: the story's card row (stories.models.card_rows), for its author's, store's and pillar's names.
+    """
+    photos = story.photos.all() if names["cover_pk"] else []
     return {
         "story": {
             "pk": story.pk,
@@ -155,15 +157,18 @@ def body_values(story: Story, *, show_standard: bool) -> dict:
             "title": story.title,
             "body_html": story.body_html,
             "published_at": story.published_at,
-            "author_name": author.name,
-            "author_username": author.username,
+            "author_name": person_name(
+                *[names[f"author_{name}"] for name in ("display_name", "first_name", "last_name", "username")],
+                pk=story.author_id,
+            ),
+            "author_username": names["author_username"],
             "author_is_referent": story.author_is_referent,
-            "store_name": store.name if store else "",
-            "store_slug": store.slug if store else "",
-            "region_name": store.region.name if store else "",
-            "pillar_slug": story.pillar.slug if story.pillar else "",
-            "pillar_label": story.pillar.label if story.pillar else "",
-            "tags": split_tags(story.tags_joined),
+            "store_name": names["store_name"] or "",
+            "store_slug": names["store_slug"] or "",
+            "region_name": names["region_name"] or "",
+            "pillar_slug": names["pillar_slug"] or "",
+            "pillar_label": pillar_label(names["pillar_name"], names["pillar_name_fr"]),
+            "tags": split_tags(names["tags_joined"]),
         },
         "photos": [(photo.url, photo.thumbnail_url, photo.alt_text, photo.width, photo.height) for photo in photos],
         "standard": (story.standard_title, story.standard_slug) if show_standard else None,
@@ -221,11 +226,12 @@ def story_page_context(
     can_react = story.status == Story.Status.PUBLISHED
     can_manage_standards = user.has_perm("practices.manage_standards")
     show_standard = bool(story.standard_slug) and (story.standard_status != "draft" or can_manage_standards)
-    comments = list(story.comments.for_story_page()) if story.has_discussion else []
+    names = card_rows([story.pk], reader_id=user.pk)[0]
+    comments = list(story.comments.for_story_page()) if names["has_discussion"] else []
     tries = list(story.tries.select_related("store")) if story.tried_count else []
     body_html, comments_html = render_fragments(
         [
-            ("stories/includes/story_body.html", body_values(story, show_standard=show_standard)),
+            ("stories/includes/story_body.html", body_values(story, names, show_standard=show_standard)),
             ("stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)),
         ]
     )
@@ -236,7 +242,7 @@ def story_page_context(
     return {
         "story": story,
         "vote": vote_values(
-            pk=story.pk, vote_count=story.vote_count, user_voted=story.user_voted, own=story.author_id == user.pk
+            pk=story.pk, vote_count=story.vote_count, user_voted=names["user_voted"], own=story.author_id == user.pk
         ),
         "body_html": body_html,
         "comments_html": comments_html,
