@@ -125,7 +125,7 @@ def card_rows(ids: list[int], *, reader_id: int | None) -> list[dict]:
     `has_discussion`: whether the story has comments at all, hidden or not (most have none,
     and a story page then skips their query); a cover (`cover_pk`) tells it has photos.
 
-    Plain values only, so a row is its card's cache key (stories.pages.render_cards).
+    Plain values only, so a row is its card's cache key (stories.pages.card_fragments).
     """
     if not ids:
         return []

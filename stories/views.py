@@ -13,6 +13,8 @@ from taggit.models import Tag
 
 from accounts.models import Region, Store
 from config import ratelimit
+from config.context_processors import render_page_fragments
+from config.fragments import render_fragments
 from config.paging import page_links, page_number, paginate
 from config.ratelimit import limit_reached, too_many_requests
 from stories import services
@@ -20,7 +22,7 @@ from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.guestbook import exchanged_store
 from stories.models import Comment, Flag, Story, card_rows
-from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
+from stories.pages import card_fragments, feed_filters_fragment, story_page_context, vote_values
 from stories.search import Query, did_you_mean_url, search_stories, understand
 
 
@@ -59,18 +61,21 @@ def feed(request: HttpRequest) -> HttpResponse:
     query = understand(filters["q"]) if filters["q"] else None
     ids, has_next = paginate(feed_stories(filters, query).values_list("pk", flat=True), page)
     rows = card_rows(ids, reader_id=request.user.pk)
+    cards = card_fragments(rows, reader=request.user)
     context = {
         "did_you_mean": query.did_you_mean if query else "",
         "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
         "filters": filters,
         "stories": rows,
         "has_next": has_next,
-        "cards": render_cards(rows, reader=request.user),
     }
     context |= page_links(request, page, has_next)
     if is_htmx(request):
+        context["cards"] = render_fragments(cards)
         return render(request, "stories/feed.html#story-list", context)
-    context["filters_html"] = feed_filters_html(filters)
+    context["filters_html"], *context["cards"] = render_page_fragments(
+        request, [feed_filters_fragment(filters), *cards]
+    )
     return render(request, "stories/feed.html", context)
 
 
@@ -198,7 +203,7 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
     rows = card_rows([*entries, *partner_entries], reader_id=request.user.pk)  # one query, one cache read
     entries = rows[: len(entries)]
-    cards = render_cards(rows, reader=request.user)
+    cards = render_page_fragments(request, card_fragments(rows, reader=request.user))
     can_write = services.can_write_guestbook(user=request.user, store=store)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(
