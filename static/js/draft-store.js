@@ -104,12 +104,12 @@ var DraftStore = (function () {
     }, function () { return { state: "waiting" }; });
   }
 
-  // Send every draft not refused; publish() hears of each one published (it is then deleted).
+  // Send every draft waiting (or waiting for the person to sign in), one after the other.
   var sending = null;
-  function sendAll(publish) {
+  function sendAll() {
     if (sending) return sending;
     sending = all().then(function (drafts) {
-      drafts = drafts.filter(function (draft) { return draft.state !== "refused"; });
+      drafts = drafts.filter(function (draft) { return draft.state === "waiting" || draft.state === "signin"; });
       if (!drafts.length) return [];
       return csrfToken().then(function (token) {
         if (token === null) {
@@ -117,7 +117,7 @@ var DraftStore = (function () {
         }
         return drafts.reduce(function (previous, draft) {
           return previous.then(function () {
-            return send(draft, token, false).then(function (result) { return settle(draft, result, publish); });
+            return send(draft, token, false).then(function (result) { return settle(draft, result); });
           });
         }, Promise.resolve());
       }, function () { return []; });
@@ -125,10 +125,13 @@ var DraftStore = (function () {
     return sending;
   }
 
-  // Keep what the server said about a draft: published drafts leave the device.
-  function settle(draft, result, publish) {
+  // Keep what the server said about a draft. A published one keeps only its address and title, until a page
+  // has told the person (the service worker may publish it while no page is open).
+  function settle(draft, result) {
     if (result.state === "published") {
-      return remove(draft.key).then(function () { if (publish) publish(draft, result); return result; });
+      var done = { key: draft.key, fields: { title: result.title }, photos: [], created: draft.created,
+        state: "published", url: result.url, title: result.title };
+      return put(done).then(function () { return result; });
     }
     draft.state = result.state;
     draft.errors = result.errors || [];

@@ -24,11 +24,12 @@
     return a;
   }
 
-  function published(draft, result) {
-    if (announced[draft.key]) return;
+  // Tell the person, once, and forget the draft.
+  function published(draft) {
+    if (announced[draft.key]) return Promise.resolve();
     announced[draft.key] = true;
-    say([words.published.replace("%(title)s", result.title) + " ", link(words.read, result.url)]);
-    showDrafts();
+    say([words.published.replace("%(title)s", draft.title) + " ", link(words.read, draft.url)]);
+    return DraftStore.remove(draft.key);
   }
 
   function signInUrl() {
@@ -38,8 +39,11 @@
   // The drafts list (stories/includes/drafts.html), on the feed and the story form.
   function showDrafts() {
     var section = document.getElementById("drafts");
-    if (!section) return Promise.resolve();
     return DraftStore.all().then(function (drafts) {
+      var done = drafts.filter(function (draft) { return draft.state === "published"; });
+      drafts = drafts.filter(function (draft) { return draft.state !== "published"; });
+      done.forEach(published);
+      if (!section) return;
       var list = section.querySelector("ul");
       list.replaceChildren.apply(list, drafts.map(draftItem));
       section.hidden = drafts.length === 0;
@@ -73,7 +77,7 @@
 
   function sendWaiting() {
     if (!navigator.onLine) return Promise.resolve();
-    return DraftStore.sendAll(published).then(showDrafts);
+    return DraftStore.sendAll().then(showDrafts);
   }
 
   function askForSync() {
@@ -97,6 +101,7 @@
       };
       DraftStore.checkPhotos(photos, messages).then(function (refusals) {
         if (!String(data.get("title") || "").trim()) refusals.unshift(form.dataset.titleRequired);
+        if (!data.get("kind")) refusals.unshift(form.dataset.kindRequired);
         if (!String(data.get("body") || "").trim()) refusals.push(form.dataset.bodyRequired);
         errors.textContent = refusals.join(" ");
         if (refusals.length) return;
@@ -118,6 +123,7 @@
           if (token === null) return DraftStore.settle(draft, { state: "signin" }).then(kept);
           return DraftStore.send(draft, token, true).then(function (result) {
             if (result.state === "published") {
+              announced[key] = true; // the story page thanks the person
               return DraftStore.remove(key).then(function () { location.assign(result.url); });
             }
             if (result.state === "refused") {
@@ -156,7 +162,8 @@
       if (button.dataset.cleared) return;
       event.preventDefault();
       DraftStore.all().then(function (drafts) {
-        if (drafts.length && !window.confirm(words.confirmLogout)) return;
+        var waiting = drafts.filter(function (draft) { return draft.state !== "published"; });
+        if (waiting.length && !window.confirm(words.confirmLogout)) return;
         var pages = "caches" in window ? caches.keys().then(function (names) {
           return Promise.all(names.filter(function (name) { return name.indexOf("pages-") === 0; })
             .map(function (name) { return caches.delete(name); }));
@@ -171,7 +178,6 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "draft-published") published({ key: event.data.key }, event.data);
       if (event.data && event.data.type === "drafts-changed") showDrafts();
     });
   }

@@ -108,10 +108,10 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "send-drafts") event.waitUntil(sendDrafts());
 });
 
-// Send the drafts kept on the device; the open pages show each one published. A draft still waiting (no
-// network yet) fails the sync, so that the browser tries again later.
+// Send the drafts kept on the device; the open pages (or the next one opened) show each one published. A draft
+// still waiting (no network yet) fails the sync, so that the browser tries again later.
 async function sendDrafts() {
-  await DraftStore.sendAll((draft, result) => tellPages({ type: "draft-published", key: draft.key, url: result.url, title: result.title }));
+  await DraftStore.sendAll();
   const drafts = await DraftStore.all();
   await tellPages({ type: "drafts-changed" });
   if (drafts.some((draft) => draft.state === "waiting")) throw new Error("drafts still waiting");
