@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, assert_accessible, log_in
 from tests.browser.test_app import wait_for_service_worker
 from tests.factories import jpeg_upload, make_story
 
@@ -64,7 +64,8 @@ class OfflineDraftTests:
         page.get_by_label("Que s’est-il passé ?").fill("Il pleuvait.")
         page.get_by_role("button", name="Publier").click()
         expect(page.locator("#draft-errors")).to_have_text(
-            "Choisissez le type d’histoire. «\xa0notes.jpg\xa0» n’est pas une photo que nous savons lire. Utilisez une image JPEG, PNG, WebP ou HEIC."
+            "Choisissez le type d’histoire. «\xa0notes.jpg\xa0» n’est pas une photo que nous savons lire."
+            " Utilisez une image JPEG, PNG, WebP ou HEIC."
         )
 
         write_offline(page, "Un parapluie pour rentrer")
@@ -72,6 +73,10 @@ class OfflineDraftTests:
         assert drafts.get_by_text("Un parapluie pour rentrer").is_visible()
         assert drafts.get_by_text("En attente d’envoi").is_visible()
         assert Story.objects.filter(title="Un parapluie pour rentrer").count() == 0
+        assert_accessible(page)
+        delete = drafts.get_by_role("button", name="Supprimer — Un parapluie pour rentrer")
+        box = delete.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
 
         # She rereads, offline, a story she had opened.
         page.goto(story_url)
@@ -117,7 +122,7 @@ class OfflineDraftTests:
             " state: 'refused', errors: ['Racontez ce qui s’est passé.']})"
         )
         page.goto("/stories/")
-        assert page.locator("#drafts").get_by_text("Non envoyée\xa0: Racontez ce qui s’est passé.").is_visible()
+        expect(page.locator("#drafts").get_by_text("Non envoyée\xa0: Racontez ce qui s’est passé.")).to_be_visible()
         dialogs = []
 
         def answer(dialog):
