@@ -168,7 +168,11 @@
           return Promise.all(names.filter(function (name) { return name.indexOf("pages-") === 0; })
             .map(function (name) { return caches.delete(name); }));
         }) : Promise.resolve();
-        return Promise.all([DraftStore.clear(), pages]).then(function () {
+        // Nor should this device go on receiving the person's notifications (accounts/push.py).
+        var push = "serviceWorker" in navigator ? navigator.serviceWorker.getRegistration().then(function (registration) {
+          return registration && registration.pushManager && registration.pushManager.getSubscription();
+        }).then(function (subscription) { return subscription && subscription.unsubscribe(); }).catch(function () {}) : null;
+        return Promise.all([DraftStore.clear(), pages, push]).then(function () {
           button.dataset.cleared = "1";
           button.click();
         });

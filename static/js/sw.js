@@ -121,3 +121,35 @@ async function tellPages(message) {
   const pages = await self.clients.matchAll({ type: "window" });
   pages.forEach((page) => page.postMessage(message));
 }
+
+// Web Push (accounts/push.py): show the notification; a tap opens what it is about.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { body: event.data.text() };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "", {
+      body: message.body || "",
+      icon: "/static/img/icon-192.png",
+      lang: LANGUAGE,
+      data: { url: message.url || "/" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(
+    (async () => {
+      const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = pages.find((page) => page.url === url.href);
+      if (open) return open.focus();
+      return self.clients.openWindow(url.href);
+    })()
+  );
+});
