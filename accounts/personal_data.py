@@ -111,6 +111,7 @@ def person_erase(*, person: User, delete_content: bool) -> bool:
     for module in data_modules():
         module.erase(person, delete_content=delete_content)
     person.notifications.all().delete()
+    person.push_subscriptions.all().delete()
     sessions_end(user_ids={person.pk})
     person.groups.clear()
     person.user_permissions.clear()
