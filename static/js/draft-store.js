@@ -70,7 +70,10 @@ var DraftStore = (function () {
 
   // A fresh CSRF token from the network (a kept page's may be stale); null when the session has expired.
   function csrfToken() {
-    return fetch(NEW_STORY_URL, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 30000);
+    var request = { credentials: "same-origin", cache: "no-store", signal: controller.signal };
+    return fetch(NEW_STORY_URL, request).finally(function () { clearTimeout(timer); }).then(function (response) {
       if (response.redirected && new URL(response.url).pathname !== NEW_STORY_URL) return null;
       if (!response.ok) throw new Error("status " + response.status);
       return response.text().then(function (html) {
@@ -88,12 +91,17 @@ var DraftStore = (function () {
     draft.photos.forEach(function (photo) { body.append("photos", photo, photo.name); });
     body.append("draft_key", draft.key);
     body.append("csrfmiddlewaretoken", token);
+    // A person waiting is not kept waiting for ever: after 30 s the draft waits for a better connection (if the
+    // server had it after all, sending it again answers with the same story).
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, now ? 30000 : 120000);
     return fetch(NEW_STORY_URL, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "X-Story-Draft": now ? "now" : "later" },
-    }).then(function (response) {
+      signal: controller.signal,
+    }).finally(function () { clearTimeout(timer); }).then(function (response) {
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) return { state: response.redirected || response.status === 403 ? "signin" : "waiting" };
       return response.json().then(function (answer) {

@@ -91,8 +91,12 @@
   var form = document.getElementById("story-form");
   if (form && "offlineDrafts" in form.dataset) {
     var errors = document.getElementById("draft-errors");
+    var busy = false; // a second tap while the first is being kept must not make a second draft
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (busy) return;
+      busy = true;
+      if (!form.elements.draft_key.value) form.elements.draft_key.value = newKey();
       var data = new FormData(form);
       var photos = data.getAll("photos").filter(function (file) { return file && file.name; });
       var messages = {
@@ -105,19 +109,18 @@
         if (!String(data.get("body") || "").trim()) refusals.push(form.dataset.bodyRequired);
         errors.textContent = refusals.join(" ");
         if (refusals.length) return;
-        keepAndSend(data, photos);
-      });
+        return keepAndSend(data, photos);
+      }).finally(function () { busy = false; });
     });
 
     function keepAndSend(data, photos) {
-      var key = form.elements.draft_key.value || newKey();
-      form.elements.draft_key.value = key;
+      var key = form.elements.draft_key.value;
       var fields = {};
       ["kind", "title", "body", "pillar", "language", "tags", "photo_alt"].forEach(function (name) {
         if (data.has(name)) fields[name] = data.get(name);
       });
       var draft = { key: key, fields: fields, photos: photos, created: Date.now(), state: "waiting", errors: [] };
-      DraftStore.put(draft).then(function () {
+      return DraftStore.put(draft).then(function () {
         if (!navigator.onLine) return kept();
         return DraftStore.csrfToken().then(function (token) {
           if (token === null) return DraftStore.settle(draft, { state: "signin" }).then(kept);

@@ -147,3 +147,9 @@ def test_the_same_draft_sent_twice_at_once_is_one_story(cast):
         thread.join()
     assert Story.objects.count() == 1
     assert found == [Story.objects.get().pk] * 2
+
+
+def test_the_service_worker_carries_the_draft_store_and_push_handlers(client):
+    body = client.get("/sw.js?v=1&lang=fr").content.decode()
+    assert body.index("var DraftStore") < body.index('addEventListener("sync"')
+    assert 'addEventListener("push"' in body and 'addEventListener("notificationclick"' in body
