@@ -57,6 +57,10 @@ def profile_export(person: User) -> dict:
         "is_active": person.is_active,
         "date_joined": person.date_joined,
         "last_login": person.last_login,
+        "push_subscriptions": [
+            {"endpoint": endpoint, "kinds": kinds, "created_at": created_at}
+            for endpoint, kinds, created_at in person.push_subscriptions.values_list("endpoint", "kinds", "created_at")
+        ],
     }
 
 

@@ -174,3 +174,14 @@ class PushTests:
         assert 'id="push-settings"' not in client.get(reverse("accounts:profile", args=["camille"])).content.decode()
         device = Device("https://push.example.com/send/1")
         assert subscribe(client, device, ["mentions"]).status_code == 404
+
+    def test_a_persons_data_shows_their_devices_and_erasure_forgets_them(self, client, cast, push_service):
+        from accounts.personal_data import person_erase, profile_export
+
+        client.force_login(cast.camille)
+        device = Device("https://push.example.com/send/1")
+        subscribe(client, device, ["mentions"])
+        [exported] = profile_export(cast.camille)["push_subscriptions"]
+        assert exported["endpoint"] == device.subscription["endpoint"] and exported["kinds"] == ["mentions"]
+        person_erase(person=cast.camille, delete_content=False)
+        assert not PushSubscription.objects.exists()
