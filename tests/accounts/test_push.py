@@ -14,7 +14,7 @@ from django.urls import reverse
 from py_vapid import Vapid
 
 from accounts.models import PushSubscription
-from accounts.services import notify
+from accounts.services import notify, notify_many
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,18 @@ class PushTests:
         message = device.read(sent["body"])
         assert message["url"] == "/stories/7/"
         assert "Le parapluie" in message["body"] and "Hugo" in message["body"]
+
+    def test_a_notification_to_many_reaches_each_subscribed_device_once(
+        self, client, cast, push_service, django_capture_on_commit_callbacks
+    ):
+        for person, path in [(cast.camille, "/send/c"), (cast.hugo, "/send/h")]:
+            client.force_login(person)
+            subscribe(client, Device(push_service.url + path), ["reread"])
+        people = [cast.camille, cast.hugo, cast.lea]
+        for _ in range(2):  # the second time, everyone was already told: nothing more
+            with django_capture_on_commit_callbacks(execute=True):
+                notify_many(recipients=people, kind="reread", url="/library/a/", once_key="reread:1", standard="A")
+        assert sorted(request["path"] for request in push_service.requests) == ["/send/c", "/send/h"]
 
     def test_a_kind_not_chosen_is_not_sent(self, client, cast, push_service, django_capture_on_commit_callbacks):
         client.force_login(cast.camille)
