@@ -73,6 +73,9 @@ class OfflineDraftTests:
         assert drafts.get_by_text("Un parapluie pour rentrer").is_visible()
         assert drafts.get_by_text("En attente d’envoi").is_visible()
         assert Story.objects.filter(title="Un parapluie pour rentrer").count() == 0
+        # Chromium has Background Sync: the worker is asked to send it when the connection returns.
+        tags = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.sync.getTags())")
+        assert tags == ["send-drafts"]
         assert_accessible(page)
         delete = drafts.get_by_role("button", name="Supprimer — Un parapluie pour rentrer")
         box = delete.bounding_box()
