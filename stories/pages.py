@@ -58,50 +58,41 @@ def vote_values(*, pk: int, vote_count: int, user_voted: bool, own: bool) -> dic
     return {"vote_url": reverse("stories:vote", args=[pk]), "votes_text": votes, "user_voted": user_voted, "own": own}
 
 
-def card_values(row: dict, *, reader_id: int, now: datetime) -> dict:
-    """What the card of `row` (from StoryQuerySet.for_cards()) shows to this reader now: its cache key."""
-    author = (row["author__display_name"], row["author__first_name"], row["author__last_name"], row["author__username"])
-    return {
-        **{name: row[name] for name in ("pk", "kind", "title", "published_at", "vote_count", "comment_count")},
-        "tried_count": row["tried_count"],
-        "excerpt": excerpt(row["body_start"]),
-        **{name: row[name] for name in ("user_voted", "author_is_referent", "cover_pk", "cover_alt")},
-        "age": timesince(row["published_at"], now, depth=1),
-        "own": row["author_id"] == reader_id,
-        "author": person_name(*author, pk=row["author_id"]),
-        "store": (row["store__slug"], row["store__name"]) if row["store__slug"] else None,
-        "pillar": pillar_label(row["pillar__name"], row["pillar__name_fr"]),
-        "tags": split_tags(row["tags_joined"]),
-    }
-
-
 def draw_card(values: dict) -> dict:
-    """The card's context, from its values: texts and links written here, when a card is drawn.
+    """The card's context, from its values (render_cards): texts and links written here, when a card is drawn.
 
     Cheaper than the template engine's tags for the page's most drawn fragment.
     """
-    pk, feed_url, store = values["pk"], reverse("stories:feed"), values["store"]
-    comments, tried = values["comment_count"], values["tried_count"]
+    row, feed_url = values["row"], reverse("stories:feed")
+    pk, comments, tried, store_slug = row["pk"], row["comment_count"], row["tried_count"], row["store_slug"]
+    author = [row[f"author_{name}"] for name in ("display_name", "first_name", "last_name", "username")]
     story = {
-        **values,
-        "kind_label": str(Story.Kind(values["kind"]).label),
+        **{name: row[name] for name in ("pk", "kind", "title", "published_at", "author_is_referent", "cover_alt")},
+        "kind_label": str(Story.Kind(row["kind"]).label),
         "url": reverse("stories:detail", args=[pk]),
-        "byline": gettext("by %(author)s") % {"author": values["author"]},
-        "store_name": store[1] if store else "",
-        "store_url": reverse("stories:store", args=[store[0]]) if store else "",
+        "excerpt": excerpt(row["body_start"]),
+        "age": timesince(row["published_at"], values["now"], depth=1),
+        "byline": gettext("by %(author)s") % {"author": person_name(*author, pk=row["author_id"])},
+        "store_name": row["store_name"] or "",
+        "store_url": reverse("stories:store", args=[store_slug]) if store_slug else "",
+        "pillar": pillar_label(row["pillar_name"], row["pillar_name_fr"]),
         "comments_text": ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
         "tried_text": ngettext("%(counter)s store tried it", "%(counter)s stores tried it", tried) % {"counter": tried},
-        "tag_links": [(name, f"{feed_url}?tag={slug}") for slug, name in values["tags"]],
-        "cover_url": reverse("stories:photo", args=[values["cover_pk"], "thumb"]) if values["cover_pk"] else "",
+        "tag_links": [(name, f"{feed_url}?tag={slug}") for slug, name in split_tags(row["tags_joined"])],
+        "cover_url": reverse("stories:photo", args=[row["cover_pk"], "thumb"]) if row["cover_pk"] else "",
     }
-    story |= vote_values(pk=pk, vote_count=values["vote_count"], user_voted=values["user_voted"], own=values["own"])
+    story |= vote_values(pk=pk, vote_count=row["vote_count"], user_voted=row["user_voted"], own=values["own"])
     return {"story": story}
 
 
 def render_cards(rows: list[dict], *, reader) -> list[SafeString]:
-    """The card of each row, in order, from the cache where it is there (one round trip)."""
-    now = timezone.now()
-    parts = [(CARD_TEMPLATE, card_values(row, reader_id=reader.pk, now=now)) for row in rows]
+    """The cards of these rows (stories.models.card_rows), in order, from the cache where it is there.
+
+    A card's key is its row as read on this request (every value it shows, the reader's
+    vote included), whether the reader wrote it, and the minute its age is told from.
+    """
+    now = timezone.now().replace(second=0, microsecond=0)
+    parts = [(CARD_TEMPLATE, {"row": row, "own": row["author_id"] == reader.pk, "now": now}) for row in rows]
     return render_fragments(parts, draw=draw_card)
 
 
