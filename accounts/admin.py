@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import erasure_admin, roster_admin
-from accounts.models import Region, Store, User
+from accounts.models import PushSubscription, Region, Store, User
 
 
 @admin.register(Region)
@@ -73,3 +73,15 @@ class UserAdmin(BaseUserAdmin):
             path("roster/<int:pk>/apply/", view(roster_admin.roster_apply), name="accounts_user_roster_apply"),
             *super().get_urls(),
         ]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """The devices that receive people's notifications: to see them or remove one (the person can, on their profile)."""
+
+    list_display = ["person", "kinds", "created_at"]
+    search_fields = ["person__username"]
+    readonly_fields = ["person", "endpoint", "p256dh", "auth", "kinds", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -247,3 +247,38 @@ class RosterUpload(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (one per device): where to send the person's notifications, and which."""
+
+    class Kind(models.TextChoices):
+        MENTIONS = "mentions", _("Mentions")
+        REPLIES = "replies", _("Replies and comments on my stories")
+        PROMOTIONS = "promotions", _("My stories promoted into standards")
+        REREAD = "reread", _("Standards to read again")
+
+    # Which inbox notifications each choice sends (Notification.Kind).
+    NOTIFICATION_KINDS = {
+        Kind.MENTIONS: {"mention"},
+        Kind.REPLIES: {"reply", "comment"},
+        Kind.PROMOTIONS: {"promoted"},
+        Kind.REREAD: {"reread"},
+    }
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    kinds = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.endpoint[:60]}"
+
+    def wants(self, notification_kind: str) -> bool:
+        return any(notification_kind in self.NOTIFICATION_KINDS.get(kind, ()) for kind in self.kinds)

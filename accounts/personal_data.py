@@ -57,6 +57,10 @@ def profile_export(person: User) -> dict:
         "is_active": person.is_active,
         "date_joined": person.date_joined,
         "last_login": person.last_login,
+        "push_subscriptions": [
+            {"endpoint": endpoint, "kinds": kinds, "created_at": created_at}
+            for endpoint, kinds, created_at in person.push_subscriptions.values_list("endpoint", "kinds", "created_at")
+        ],
     }
 
 
@@ -111,6 +115,7 @@ def person_erase(*, person: User, delete_content: bool) -> bool:
     for module in data_modules():
         module.erase(person, delete_content=delete_content)
     person.notifications.all().delete()
+    person.push_subscriptions.all().delete()
     sessions_end(user_ids={person.pk})
     person.groups.clear()
     person.user_permissions.clear()

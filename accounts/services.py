@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Notification, User
+from accounts.push import push_notifications_queue
 
 
 def notify(
@@ -20,6 +21,7 @@ def notify(
     notification = Notification.objects.create(
         recipient=recipient, actor=actor, kind=kind, url=url, params=params, once_key=once_key
     )
+    push_notifications_queue(notifications=[notification])
     return notification
 
 
@@ -35,7 +37,14 @@ def notify_many(
         for person in recipients
         if actor is None or person.pk != actor.pk
     ]
+    start = timezone.now()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if settings.WEB_PUSH and rows:
+        # ignore_conflicts leaves the new rows without their ids: read back those this call made.
+        made = Notification.objects.filter(
+            once_key=once_key, recipient__in=[row.recipient for row in rows], created_at__gte=start
+        )
+        push_notifications_queue(notifications=list(made))
     return len(rows)
 
 

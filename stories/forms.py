@@ -129,6 +129,15 @@ class StoryForm(forms.ModelForm):
         return clean_tag_names(self.cleaned_data["tags"])
 
 
+class NewStoryForm(StoryForm):
+    """Post a story. `draft_key` is made by the device for an offline draft (static/js/drafts.js): resent, one story."""
+
+    draft_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def clean_draft_key(self):
+        return self.cleaned_data["draft_key"] or None
+
+
 class PhotoEditForm(forms.Form):
     """The alt text and removal of one photo already on a story (prefix = photo id)."""
 

@@ -243,6 +243,8 @@ class Story(models.Model):
     search_document = models.TextField(editable=False, blank=True, default="")
     # On PostgreSQL, search_document as French and English lexemes, indexed (GIN); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The key the author's device gave an offline draft (static/js/drafts.js): a draft sent twice is one story.
+    draft_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -266,6 +268,9 @@ class Story(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="story_title_not_empty"),
             models.CheckConstraint(condition=~Q(body=""), name="story_body_not_empty"),
+            models.UniqueConstraint(
+                fields=["author", "draft_key"], condition=Q(draft_key__isnull=False), name="story_draft_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Every write to stories goes through here."""
 
 import re
+import uuid
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -69,8 +70,17 @@ def story_create(
     photos: list[ProcessedPhoto] = (),
     photo_alt: str = "",
     store: Store | None = None,
+    draft_key: uuid.UUID | None = None,
 ) -> Story:
-    """Publish a story; a guestbook entry goes to `store` (default: the author's own)."""
+    """Publish a story; a guestbook entry goes to `store` (default: the author's own).
+
+    With a `draft_key` (an offline draft's, made on the author's device), a draft sent again returns the story
+    the first sending made, unchanged: a replay never publishes twice, even when both arrive at once.
+    """
+    if draft_key is not None:
+        existing = Story.objects.filter(author=author, draft_key=draft_key).first()
+        if existing is not None:
+            return existing
     if kind == Story.Kind.GUESTBOOK:
         store = store or author.store
         if store is None or not can_write_guestbook(user=author, store=store):
@@ -89,10 +99,19 @@ def story_create(
         language=language,
         created_at=now,
         published_at=now,
+        draft_key=draft_key,
     )
     story.hot_score = story.compute_hot_score()
     story.search_document = story.build_search_document(tags)
-    story.save()
+    try:
+        with transaction.atomic():
+            story.save()
+    except IntegrityError:
+        # The same draft, sent at the same moment by the page and by the service worker, was saved first.
+        existing = Story.objects.filter(author=author, draft_key=draft_key).first() if draft_key else None
+        if existing is None:
+            raise
+        return existing
     story.tags.set(list(tags))
     search_words_add(document=story.search_document)
     Story.objects.filter(pk=story.pk).update_search_vectors()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,10 +19,19 @@ from config.paging import page_links, page_number, paginate
 from config.ratelimit import limit_reached, too_many_requests
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
-from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
+from stories.forms import (
+    CommentForm,
+    FeedFilterForm,
+    FlagForm,
+    NewStoryForm,
+    PhotoEditForm,
+    StoryForm,
+    TriedForm,
+)
 from stories.guestbook import exchanged_store
-from stories.models import Comment, Flag, Story, card_rows
+from stories.models import Comment, Flag, Story, StoryPhoto, card_rows
 from stories.pages import card_fragments, feed_filters_fragment, story_page_context, vote_values
+from stories.photos import device_messages
 from stories.search import Query, did_you_mean_url, search_stories, understand
 
 
@@ -92,22 +101,57 @@ def posting_limited(request: HttpRequest, *, story: bool = True) -> bool:
     )
 
 
+def is_draft_sending(request: HttpRequest) -> bool:
+    """A draft sent by static/js/draft-store.js, which reads a JSON answer instead of a page.
+
+    "now" while the person waits (the story page then thanks them), "later" when it was kept offline.
+    """
+    return request.headers.get("X-Story-Draft") in {"now", "later"}
+
+
+def draft_answer(form: StoryForm, story: Story | None = None, status: int = 200) -> JsonResponse:
+    """What drafts.js reads: the story's address and title once published, or the form's messages."""
+    if story is not None:
+        return JsonResponse({"url": story.get_absolute_url(), "title": story.title}, status=status)
+    errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+    return JsonResponse({"errors": errors}, status=status)
+
+
 def new(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("stories.add_story"):
         raise PermissionDenied
-    form = StoryForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = NewStoryForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    draft = is_draft_sending(request)
     if request.method == "POST" and posting_limited(request):
         form.add_error(None, ratelimit.refusal_message())
-        context = {"form": form, "tag_suggestions": tag_suggestions()}
-        return render(request, "stories/form.html", context, status=429)
+        if draft:
+            return draft_answer(form, status=429)
+        return render(request, "stories/form.html", new_story_context(form), status=429)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["kind"] == Story.Kind.GUESTBOOK and request.user.store is None:
             form.add_error("kind", _("You belong to no store: write in a guestbook from that store's page."))
         else:
             story = services.story_create(author=request.user, **form.cleaned_data)
+            if draft and request.headers.get("X-Story-Draft") == "later":
+                return draft_answer(form, story)
             messages.success(request, _("Thank you! Your story is published."))
-            return redirect(story)
-    return render(request, "stories/form.html", {"form": form, "tag_suggestions": tag_suggestions()})
+            return draft_answer(form, story) if draft else redirect(story)
+    if draft and request.method == "POST":
+        return draft_answer(form, status=400)
+    return render(request, "stories/form.html", new_story_context(form))
+
+
+def new_story_context(form: NewStoryForm) -> dict:
+    """The form's page, with the photo refusals the device gives an offline draft in the person's language."""
+    too_many = _("A story can have at most %(max)d photos; you can add %(allowed)d more.") % {
+        "max": StoryPhoto.MAX_PER_STORY,
+        "allowed": StoryPhoto.MAX_PER_STORY,
+    }
+    return {
+        "form": form,
+        "tag_suggestions": tag_suggestions(),
+        "photo_messages": {**device_messages(), "too_many": too_many},
+    }
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
