@@ -16,6 +16,7 @@ from stories.markdown import render_markdown
 from stories.models import (
     Comment,
     CommentRevision,
+    Decision,
     Flag,
     Pillar,
     SearchWord,
@@ -172,6 +173,72 @@ def story_set_status(*, story: Story, status: str) -> Story:
     Story.objects.filter(pk=story.pk).update(status=status, updated_at=timezone.now())
     story.status = status
     return story
+
+
+# The curators' decisions: each destructive one (hide, delete someone else's, retire) carries a reason,
+# kept in the decision log (stories.models.Decision) with who decided and when.
+
+
+def decision_record(
+    *,
+    curator: User,
+    action: str,
+    reason: str = "",
+    story: Story | None = None,
+    comment: Comment | None = None,
+    subject: str = "",
+    url: str = "",
+    object_key: str = "",
+) -> Decision:
+    """Write one line of the decision log. A story or comment names itself; anything else gives subject and url."""
+    if comment is not None:
+        story = comment.story
+        url, object_key = url or comment.get_absolute_url(), object_key or f"comment:{comment.pk}"
+    if story is not None:
+        subject = subject or story.title
+        url, object_key = url or story.get_absolute_url(), object_key or f"story:{story.pk}"
+    return Decision.objects.create(
+        curator=curator,
+        action=action,
+        reason=reason.strip(),
+        story=story,
+        comment=comment,
+        subject=subject[:200],
+        url=url[:300],
+        object_key=object_key,
+    )
+
+
+def _check_moderator(user: User) -> None:
+    if not user.has_perm("stories.moderate_story"):
+        raise PermissionDenied(_("Only curators moderate stories and comments."))
+
+
+@transaction.atomic
+def story_hide(*, story: Story, curator: User, reason: str) -> Story:
+    """A curator hides a story from everyone but its author and curators, saying why."""
+    _check_moderator(curator)
+    story = story_set_status(story=story, status=Story.Status.HIDDEN)
+    decision_record(curator=curator, action=Decision.Action.HIDE_STORY, reason=reason, story=story)
+    return story
+
+
+@transaction.atomic
+def story_show(*, story: Story, curator: User, reason: str = "") -> Story:
+    """A curator shows a hidden story again."""
+    _check_moderator(curator)
+    story = story_set_status(story=story, status=Story.Status.PUBLISHED)
+    decision_record(curator=curator, action=Decision.Action.SHOW_STORY, reason=reason, story=story)
+    return story
+
+
+@transaction.atomic
+def story_delete(*, story: Story, user: User, reason: str = "") -> Story:
+    """Soft-delete a story: its author, or a curator (moderation, logged with the reason)."""
+    if story.author_id != user.pk:
+        _check_moderator(user)
+        decision_record(curator=user, action=Decision.Action.DELETE_STORY, reason=reason, story=story)
+    return story_set_status(story=story, status=Story.Status.DELETED)
 
 
 # Reactions: votes, "we tried it", comments, reports.
@@ -348,6 +415,24 @@ def comment_set_status(*, comment: Comment, status: str) -> Comment:
     return comment
 
 
+@transaction.atomic
+def comment_hide(*, comment: Comment, curator: User, reason: str) -> Comment:
+    """A curator hides a comment, saying why."""
+    _check_moderator(curator)
+    comment = comment_set_status(comment=comment, status=Comment.Status.HIDDEN)
+    decision_record(curator=curator, action=Decision.Action.HIDE_COMMENT, reason=reason, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user: User, reason: str = "") -> Comment:
+    """Delete a comment: its author, or a curator (moderation, logged with the reason)."""
+    if comment.author_id != user.pk:
+        _check_moderator(user)
+        decision_record(curator=user, action=Decision.Action.DELETE_COMMENT, reason=reason, comment=comment)
+    return comment_set_status(comment=comment, status=Comment.Status.DELETED)
+
+
 class AlreadyReported(Exception):
     pass
 
@@ -383,13 +468,19 @@ def curators():
 
 
 @transaction.atomic
-def flag_decide(*, flag: Flag, curator: User, hide: bool) -> Flag:
-    """Hide the reported content or dismiss the report; every open report on that item is closed with it."""
+def flag_decide(*, flag: Flag, curator: User, hide: bool, reason: str = "") -> Flag:
+    """Hide the reported content or dismiss the report; every open report on that item is closed with it.
+
+    The decision and its reason go to the decision log.
+    """
     status = Flag.Status.HIDDEN if hide else Flag.Status.DISMISSED
     if hide and flag.comment is not None:
-        comment_set_status(comment=flag.comment, status=Comment.Status.HIDDEN)
+        comment_hide(comment=flag.comment, curator=curator, reason=reason)
     elif hide:
-        story_set_status(story=flag.story, status=Story.Status.HIDDEN)
+        story_hide(story=flag.story, curator=curator, reason=reason)
+    else:
+        action, target = Decision.Action.DISMISS_REPORT, {"comment": flag.comment} if flag.comment else {}
+        decision_record(curator=curator, action=action, reason=reason, story=flag.story, **target)
     same_item = Flag.objects.filter(story=flag.story, comment=flag.comment, status=Flag.Status.OPEN)
     same_item.update(status=status, decided_by=curator, decided_at=timezone.now())
     flag.refresh_from_db()

@@ -17,9 +17,9 @@ from config.paging import page_links, page_number, paginate
 from config.ratelimit import limit_reached, too_many_requests
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
-from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
+from stories.forms import CommentForm, DecisionForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.guestbook import exchanged_store
-from stories.models import Comment, Flag, Story
+from stories.models import Comment, Decision, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
 from stories.search import Query, did_you_mean_url, search_stories, understand
 
@@ -106,7 +106,21 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_story_for_user(request, pk)
-    return render(request, "stories/detail.html", story_page_context(request, story))
+    context = story_page_context(request, story)
+    if story.status == Story.Status.HIDDEN:  # why, for its author and curators (the only ones who see it)
+        hidden = story.decisions.filter(action=Decision.Action.HIDE_STORY).select_related("curator")
+        context["hidden_decision"] = hidden.first()
+    return render(request, "stories/detail.html", context)
+
+
+def decision_form(request: HttpRequest, *, required: bool = True) -> DecisionForm:
+    """The reason form, bound on a POST (even an empty one, so a missing reason says so)."""
+    return DecisionForm(request.POST if request.method == "POST" else None, required=required)
+
+
+def confirm_decision(request: HttpRequest, form: DecisionForm, **context) -> HttpResponse:
+    """The page that asks a curator to confirm a decision and give its reason (and again when it was missing)."""
+    return render(request, "stories/confirm_decision.html", {"form": form, "ask_reason": True, **context})
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -149,25 +163,45 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_story_for_user(request, pk, write=True)
-    if request.method == "POST":
-        services.story_set_status(story=story, status=Story.Status.DELETED)
+    moderating = story.author_id != request.user.pk  # a curator deleting someone's story says why
+    form = decision_form(request) if moderating else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        reason = form.cleaned_data["reason"] if form else ""
+        services.story_delete(story=story, user=request.user, reason=reason)
         messages.success(request, _("The story is deleted. An administrator can bring it back if needed."))
         return redirect("stories:feed")
-    return render(request, "stories/confirm_delete.html", {"story": story})
+    return render(request, "stories/confirm_delete.html", {"story": story, "form": form})
 
 
-@require_POST
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation and a reason; POST hides (reason required) or shows again (reason optional)."""
     if not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
     story = get_story_for_user(request, pk)
-    if story.status == Story.Status.HIDDEN:
-        services.story_set_status(story=story, status=Story.Status.PUBLISHED)
-        messages.success(request, _("The story is visible again."))
-    else:
-        services.story_set_status(story=story, status=Story.Status.HIDDEN)
-        messages.success(request, _("The story is hidden from everyone but its author and curators."))
-    return redirect(story)
+    hiding = story.status != Story.Status.HIDDEN
+    form = decision_form(request, required=hiding)
+    if request.method == "POST" and form.is_valid():
+        if hiding:
+            services.story_hide(story=story, curator=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The story is hidden from everyone but its author and curators."))
+        else:
+            services.story_show(story=story, curator=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The story is visible again."))
+        return redirect(story)
+    return confirm_decision(
+        request,
+        form,
+        title=_("Hide the story") if hiding else _("Show the story again"),
+        question=(
+            _("Hide “%(title)s”? Only its author and curators will see it.")
+            if hiding
+            else _("Show “%(title)s” to everyone again?")
+        )
+        % {"title": story.title},
+        button=_("Hide") if hiding else _("Show again"),
+        danger=hiding,
+        cancel_url=story.get_absolute_url(),
+    )
 
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -320,24 +354,52 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stories/comment_form.html", {"comment": comment, "form": form})
 
 
-@require_POST
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its author deletes a comment at once (POST); a curator deleting someone's confirms and says why."""
     comment = get_comment_for_user(request, pk)
-    if comment.author_id != request.user.pk:
+    own = comment.author_id == request.user.pk
+    if not own and not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
-    services.comment_set_status(comment=comment, status=Comment.Status.DELETED)
-    messages.success(request, _("Your comment is deleted."))
-    return redirect(comment.story)
+    form = None if own else decision_form(request)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        reason = form.cleaned_data["reason"] if form else ""
+        services.comment_delete(comment=comment, user=request.user, reason=reason)
+        messages.success(request, _("Your comment is deleted.") if own else _("The comment is deleted."))
+        return redirect(comment.story)
+    return confirm_decision(
+        request,
+        form or DecisionForm(required=False),
+        title=_("Delete the comment"),
+        question=_("Delete this comment by %(name)s? Its text is kept for administrators.")
+        % {"name": comment.author.name},
+        quote=comment.body_html,
+        button=_("Delete"),
+        danger=True,
+        ask_reason=not own,
+        cancel_url=comment.get_absolute_url(),
+    )
 
 
-@require_POST
 def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation and a reason; POST hides the comment (reason required)."""
     if not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
     comment = get_comment_for_user(request, pk)
-    services.comment_set_status(comment=comment, status=Comment.Status.HIDDEN)
-    messages.success(request, _("The comment is hidden."))
-    return redirect(comment.story)
+    form = decision_form(request)
+    if request.method == "POST" and form.is_valid():
+        services.comment_hide(comment=comment, curator=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The comment is hidden."))
+        return redirect(comment.story)
+    return confirm_decision(
+        request,
+        form,
+        title=_("Hide the comment"),
+        question=_("Hide this comment by %(name)s? Only curators will see it.") % {"name": comment.author.name},
+        quote=comment.body_html,
+        button=_("Hide"),
+        danger=True,
+        cancel_url=comment.get_absolute_url(),
+    )
 
 
 def flag(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpResponse:
@@ -360,16 +422,18 @@ def flag(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpRe
     return render(request, "stories/flag_form.html", {"story": story, "comment": comment, "form": form})
 
 
-def flags(request: HttpRequest) -> HttpResponse:
-    """The curators' moderation queue: open reports, oldest first."""
+def flags(request: HttpRequest, *, forms: dict | None = None) -> HttpResponse:
+    """The curators' moderation queue: open reports, oldest first, and the latest decisions."""
     if not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
-    open_flags = Flag.objects.filter(status=Flag.Status.OPEN).select_related(
-        "story__author", "comment__author", "reporter"
-    )[:100]
-    decided = (
-        Flag.objects.exclude(status=Flag.Status.OPEN).select_related("story", "decided_by").order_by("-decided_at")[:20]
+    open_flags = list(
+        Flag.objects.filter(status=Flag.Status.OPEN).select_related("story__author", "comment__author", "reporter")[
+            :100
+        ]
     )
+    for flag in open_flags:  # each report's reason field (with its error when a hide came without a reason)
+        flag.decision_form = (forms or {}).get(flag.pk) or DecisionForm(prefix=f"flag-{flag.pk}", required=False)
+    decided = Decision.objects.select_related("curator")[:20]
     return render(request, "stories/flags.html", {"open_flags": open_flags, "decided": decided})
 
 
@@ -382,6 +446,10 @@ def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in {"hide", "dismiss"}:
         messages.error(request, _("Choose to hide the content or dismiss the report."))
         return redirect("stories:flags")
-    services.flag_decide(flag=flag, curator=request.user, hide=action == "hide")
+    form = DecisionForm(request.POST, prefix=f"flag-{flag.pk}", required=action == "hide")
+    if not form.is_valid():  # hiding needs a reason: the queue again, with the message under this report
+        return flags(request, forms={flag.pk: form})
+    reason = form.cleaned_data["reason"]
+    services.flag_decide(flag=flag, curator=request.user, hide=action == "hide", reason=reason)
     messages.success(request, _("Decision recorded."))
     return redirect("stories:flags")

@@ -232,9 +232,13 @@ def seed() -> None:
         if demo.revision:
             _revise(standard, curator, demo, now)
         if demo.retired:
-            standard_retire(standard=standard, editor=curator)
+            standard_retire(standard=standard, editor=curator, reason=RETIRE_REASON)
         if demo.due_for_review:
             Standard.objects.filter(pk=standard.pk).update(review_at=timezone.localdate() - timedelta(days=3))
+
+
+# Why the demo's retired standard was retired (it is French, so is the reason), as the decision log shows.
+RETIRE_REASON = "Devenu systématique, le geste ne surprenait plus les clients."
 
 
 def _backdate(standard: Standard, when) -> None:

@@ -14,7 +14,8 @@ from practices.library.search import search
 from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
 from stories.access import get_story_for_user
-from stories.models import Pillar, Story
+from stories.forms import DecisionForm
+from stories.models import Decision, Pillar, Story
 from stories.search import did_you_mean_url, highlight
 
 LIBRARY_SORTS = {
@@ -86,6 +87,11 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else [],
         "can_manage": request.user.has_perm("practices.manage_standards"),
     }
+    if standard.status == Standard.Status.RETIRED:  # who retired it, when and why (the decision log)
+        retirements = Decision.objects.filter(
+            action=Decision.Action.RETIRE_STANDARD, object_key=services.retirement_key(standard)
+        )
+        context["retirement"] = retirements.select_related("curator").first()
     if context["can_manage"] and standard.path_count:
         context["paths"] = list(LearningPath.objects.filter(steps__standard=standard).distinct())
     return render(request, "practices/library/standard.html", context)
@@ -138,22 +144,38 @@ def standard_publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(standard)
 
 
-@require_POST
 def standard_retire(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET asks for confirmation and a reason; POST retires (the reason is required and kept in the log)."""
     standard = get_standard_for_user(request, slug, manage=True)
-    try:
-        services.standard_retire(standard=standard, editor=request.user)
-    except services.StandardInPaths as error:
-        titles = ", ".join(f"“{path.title}”" for path in error.paths)
-        message = ngettext(
-            "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
-            "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
-            len(error.paths),
-        )
-        messages.error(request, message % {"paths": titles})
+    if standard.status != Standard.Status.PUBLISHED:
+        messages.error(request, _("Only a published standard can be retired."))
         return redirect(standard)
-    messages.success(request, _("The standard is retired. It stays readable in the archive."))
-    return redirect(standard)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_retire(standard=standard, editor=request.user, reason=form.cleaned_data["reason"])
+        except services.StandardInPaths as error:
+            titles = ", ".join(f"“{path.title}”" for path in error.paths)
+            message = ngettext(
+                "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
+                "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
+                len(error.paths),
+            )
+            messages.error(request, message % {"paths": titles})
+            return redirect(standard)
+        messages.success(request, _("The standard is retired. It stays readable in the archive."))
+        return redirect(standard)
+    context = {
+        "form": form,
+        "ask_reason": True,
+        "title": _("Retire the standard"),
+        "question": _("Retire “%(title)s”? It leaves the library for the archive, where it stays readable.")
+        % {"title": standard.title},
+        "button": _("Retire"),
+        "danger": True,
+        "cancel_url": standard.get_absolute_url(),
+    }
+    return render(request, "stories/confirm_decision.html", context)
 
 
 @require_POST

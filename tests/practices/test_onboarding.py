@@ -620,7 +620,7 @@ class RetireAndDeleteTests:
         client.force_login(cast.julien)
         page = client.get(standard.get_absolute_url()).content.decode()
         assert f'href="/onboarding/paths/{path.pk}/">First weeks in store</a>' in page
-        response = client.post(reverse("practices:standard-retire", args=[standard.slug]))
+        response = client.post(reverse("practices:standard-retire", args=[standard.slug]), {"reason": "Outdated"})
         assert (
             "This standard is in the learning path “First weeks in store”: take it out of the path before retiring it."
             in page_messages(response)
@@ -628,7 +628,7 @@ class RetireAndDeleteTests:
         standard.refresh_from_db()
         assert standard.status == "published"
         onboarding.path_step_remove(step=path.steps.get())
-        client.post(reverse("practices:standard-retire", args=[standard.slug]))
+        client.post(reverse("practices:standard-retire", args=[standard.slug]), {"reason": "Outdated"})
         standard.refresh_from_db()
         assert standard.status == "retired"
 
