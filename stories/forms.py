@@ -236,5 +236,3 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
-        if not required:
-            self.fields["reason"].label = _("Reason (optional, kept in the decision log)")

@@ -180,6 +180,8 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_story_for_user(request, pk)
     hiding = story.status != Story.Status.HIDDEN
     form = decision_form(request, required=hiding)
+    if not hiding:
+        form.fields["reason"].label = _("Reason (optional, kept in the decision log)")
     if request.method == "POST" and form.is_valid():
         if hiding:
             services.story_hide(story=story, curator=request.user, reason=form.cleaned_data["reason"])
