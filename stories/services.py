@@ -85,7 +85,7 @@ def story_create(
         kind=kind,
         title=title,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_with_mentions(body),
         pillar=pillar,
         language=language,
         created_at=now,
@@ -98,6 +98,7 @@ def story_create(
     search_words_add(document=story.search_document)
     Story.objects.filter(pk=story.pk).update_search_vectors()
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
+    notify_mentions(text=body, actor=author, url=story.get_absolute_url(), title=story.title)
     return story
 
 
@@ -132,10 +133,11 @@ def story_update(
     )
     if kind == Story.Kind.GUESTBOOK and story.kind != Story.Kind.GUESTBOOK and story.store is None:
         kind = story.kind  # A head-office story has no guestbook to move into.
+    before = story.body
     story.kind = kind
     story.title = title
     story.body = body
-    story.body_html = render_markdown(body)
+    story.body_html = render_with_mentions(body)
     story.pillar = pillar
     story.language = language
     story.search_document = story.build_search_document(tags)
@@ -154,13 +156,16 @@ def story_update(
             photo.alt_text = alt_text
             photo.save(update_fields=["alt_text"])
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
+    # Only the people this edit mentions for the first time: the others were told when first mentioned.
+    if story.status == Story.Status.PUBLISHED:
+        notify_mentions(text=body, actor=editor, url=story.get_absolute_url(), title=story.title, before=before)
     return story
 
 
 @transaction.atomic
 def story_reindex(*, story: Story) -> None:
     """Work out again what follows from a story's text and tags (HTML, search data, hot score), after an admin edit."""
-    story.body_html = render_markdown(story.body)
+    story.body_html = render_with_mentions(story.body)
     story.search_document = story.build_search_document(list(story.tags.names()))
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["body_html", "search_document", "hot_score", "updated_at"])
@@ -349,24 +354,57 @@ def tried_record(*, user: User, story: Story, outcome: str = "") -> Tried:
     return tried
 
 
+MAX_MENTIONS = 20
+
+
+def mention_names(text: str) -> list[str]:
+    """The @usernames written in a text, lower-cased, in order, at most MAX_MENTIONS (a full stop after one is
+    punctuation: "@camille." names camille)."""
+    names = []
+    for match in MENTION.findall(text):
+        for name in (match.lower(), match.rstrip(".").lower()):
+            if name and name not in names:
+                names.append(name)
+    return names[: 2 * MAX_MENTIONS]
+
+
 def mentioned_users(text: str) -> list[User]:
-    names = {match.lower() for match in MENTION.findall(text)}
+    """The active people a text mentions, in one query that asks only for the names found in it."""
+    names = mention_names(text)
     if not names:
         return []
-    return [u for u in User.objects.filter(is_active=True) if u.username.lower() in names][:20]
+    wanted = Q()
+    for name in names:
+        wanted |= Q(username__iexact=name)
+    return list(User.objects.filter(wanted, is_active=True).order_by("username")[:MAX_MENTIONS])
 
 
-def render_comment(text: str) -> str:
-    """Markdown, with @username turned into a link to that person's profile."""
+def render_with_mentions(text: str) -> str:
+    """Markdown, with each @username of an active person turned into a link to their profile."""
     known = {u.username.lower(): u.username for u in mentioned_users(text)}
 
     def link(match: re.Match) -> str:
-        username = known.get(match.group(1).lower())
-        if username is None:
-            return match.group(0)
-        return f"[@{username}]({reverse('accounts:profile', args=[username])})"
+        written = match.group(1)
+        for name, rest in ((written, ""), (written.rstrip("."), written[len(written.rstrip(".")) :])):
+            username = known.get(name.lower())
+            if username is not None:
+                return f"[@{username}]({reverse('accounts:profile', args=[username])}){rest}"
+        return match.group(0)
 
     return render_markdown(MENTION.sub(link, text))
+
+
+def render_comment(text: str) -> str:
+    """A comment's HTML: Markdown with @username linked."""
+    return render_with_mentions(text)
+
+
+def notify_mentions(*, text: str, actor: User, url: str, title: str, before: str = "") -> None:
+    """Tell each person the text mentions (not the writer); with `before` (an edit), only the newly mentioned."""
+    already = {person.pk for person in mentioned_users(before)} if before else set()
+    for person in mentioned_users(text):
+        if person.pk != actor.pk and person.pk not in already:
+            notify(recipient=person, actor=actor, kind=Notification.Kind.MENTION, url=url, title=title)
 
 
 @transaction.atomic
@@ -388,9 +426,7 @@ def comment_add(*, author: User, story: Story, body: str, parent: Comment | None
         notify(recipient=story.author, actor=author, kind=Notification.Kind.COMMENT, url=url, title=story.title)
         told.add(story.author_id)
     # A mention is its own news, even to someone already told of the comment.
-    for person in mentioned_users(body):
-        if person.pk != author.pk:
-            notify(recipient=person, actor=author, kind=Notification.Kind.MENTION, url=url, title=story.title)
+    notify_mentions(text=body, actor=author, url=url, title=story.title)
     return comment
 
 
