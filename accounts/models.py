@@ -93,6 +93,9 @@ class User(AbstractUser):
         _("browser's language at the last sign-in"), max_length=8, blank=True, editable=False
     )
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # The secret behind the person's private feed links (accounts/feeds.py); empty: no links. A new key
+    # (on request, or when the password changes) makes the old links answer 404.
+    feed_key = models.CharField(_("private feed key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")

@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
+from accounts.feeds import feed_token
 from accounts.models import Region, Store
 from config import ratelimit
 from config.paging import page_links, page_number, paginate
@@ -67,10 +69,21 @@ def feed(request: HttpRequest) -> HttpResponse:
         "cards": render_cards(rows, reader=request.user),
     }
     context |= page_links(request, page, has_next)
+    context["atom_url"] = private_feed_url(request)
     if is_htmx(request):
         return render(request, "stories/feed.html#story-list", context)
     context["filters_html"] = feed_filters_html(filters)
     return render(request, "stories/feed.html", context)
+
+
+def private_feed_url(request: HttpRequest) -> str:
+    """The person's private Atom link for the feed with these filters (accounts/feeds.py), if they made links."""
+    if not request.user.feed_key:
+        return ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    url = reverse("stories-private-feed", args=[feed_token(request.user, "stories")])
+    return url + (f"?{query.urlencode()}" if query else "")
 
 
 def tag_suggestions() -> list[str]:
