@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
 from accounts.services import notify, notify_many
+from stories.guestbook import borrows
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
@@ -35,9 +36,12 @@ def search_words_add(*, document: str) -> None:
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in search_words(document)], ignore_conflicts=True)
 
 
-def can_write_guestbook(*, user: User, store: Store) -> bool:
-    """A store's guestbook is written by its own staff and by curators."""
-    return user.store_id == store.pk or user.has_perm("stories.moderate_story")
+def can_write_guestbook(*, user: User, store: Store, stores: list[Store] | None = None) -> bool:
+    """A store's guestbook is written by its own staff, by curators, and this week by the staff of the store
+    that borrows it (stories/guestbook.py; `stores`: the exchange's list, when the caller has it)."""
+    if user.store_id == store.pk or user.has_perm("stories.moderate_story"):
+        return True
+    return borrows(user.store_id, store, timezone.localdate(), stores)
 
 
 def _add_photos(*, story: Story, photos: list[ProcessedPhoto], alt_text: str) -> None:
@@ -99,7 +103,23 @@ def story_create(
     Story.objects.filter(pk=story.pk).update_search_vectors()
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
     notify_mentions(text=body, actor=author, url=story.get_absolute_url(), title=story.title)
+    if kind == Story.Kind.GUESTBOOK and author.store_id != store.pk:
+        _guestbook_visit_notify(story=story, author=author)
     return story
+
+
+def _guestbook_visit_notify(*, story: Story, author: User) -> None:
+    """Tell the staff of the guestbook's store that someone from elsewhere wrote in it (one insert)."""
+    staff = list(User.objects.filter(is_active=True, store_id=story.store_id))
+    notify_many(
+        recipients=staff,
+        actor=author,
+        kind=Notification.Kind.GUESTBOOK,
+        url=story.get_absolute_url(),
+        once_key=f"guestbook:{story.pk}",
+        title=story.title,
+        store=author.store.name if author.store_id else "",
+    )
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from config.ratelimit import limit_reached, too_many_requests
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, DecisionForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
-from stories.guestbook import exchanged_store
+from stories.guestbook import borrows, exchange_stores, exchanged_store
 from stories.models import Comment, Decision, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
 from stories.search import Query, did_you_mean_url, search_stories, understand
@@ -242,10 +242,12 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     if query:  # the store's entries that match, best first (stories/search.py)
         own = search_stories(own, query)
     entries, has_next = paginate(own.for_cards(request.user) if query else guestbook.filter(store=store), page)
-    partner = exchanged_store(store, timezone.localdate())
+    stores = exchange_stores()  # one read for this store's partner and whether the reader's store borrows it
+    partner = exchanged_store(store, timezone.localdate(), stores)
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
     cards = render_cards([*entries, *partner_entries], reader=request.user)  # one cache read for both lists
-    can_write = services.can_write_guestbook(user=request.user, store=store)
+    can_write = services.can_write_guestbook(user=request.user, store=store, stores=stores)
+    borrowed = can_write and borrows(request.user.store_id, store, timezone.localdate(), stores)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(
         request,
@@ -261,6 +263,8 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
             "has_next": has_next,
             "partner": partner,
             "partner_cards": cards[len(entries) :],
+            "borrowed": borrowed,
+            "writing": request.GET.get("write") == "1",
             "form": form,
             "tag_suggestions": tag_suggestions() if can_write else [],
         },
