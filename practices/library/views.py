@@ -15,7 +15,7 @@ from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
 from stories.access import get_story_for_user
 from stories.forms import DecisionForm
-from stories.models import Decision, Pillar, Story
+from stories.models import Decision, Pillar, Story, Tried
 from stories.search import did_you_mean_url, highlight
 
 LIBRARY_SORTS = {
@@ -73,13 +73,15 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     standard = get_standard_for_user(request, slug, with_reading=True)
-    promotions = standard.promotions.select_related("story__author", "story__store", "curator")
+    promotions = list(standard.promotions.select_related("story__author", "story__store", "curator"))
     revisions = list(standard.revisions.select_related("editor"))
     read_before = standard.read_revision is not None and not standard.is_read
     context = {
         "standard": standard,
         "tags": list(standard.tags.all()),
-        "promotions": list(promotions),
+        "promotions": promotions,
+        # The stores that tried its ideas, first one first (read only when some store tried one).
+        "tries": first_tries(standard) if any(p.story.tried_count for p in promotions) else [],
         "revisions": revisions,
         # Read before a material change: what changed since the revision the person confirmed.
         "changes": [revision for revision in revisions if revision.number > standard.read_revision]
@@ -95,6 +97,17 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if context["can_manage"] and standard.path_count:
         context["paths"] = list(LearningPath.objects.filter(steps__standard=standard).distinct())
     return render(request, "practices/library/standard.html", context)
+
+
+def first_tries(standard: Standard) -> list[Tried]:
+    """Each store that tried the idea of one of the standard's source stories, once (its first try), in order."""
+    tries = (
+        Tried.objects.filter(story__promotion__standard=standard).select_related("store").order_by("created_at", "pk")
+    )
+    first: dict[int, Tried] = {}
+    for tried in tries:
+        first.setdefault(tried.store_id, tried)
+    return list(first.values())
 
 
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
