@@ -157,25 +157,32 @@ def standard_publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(standard)
 
 
+def retire_refused(request: HttpRequest, standard: Standard, paths: list[LearningPath]) -> HttpResponse:
+    titles = ", ".join(f"“{path.title}”" for path in paths)
+    message = ngettext(
+        "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
+        "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
+        len(paths),
+    )
+    messages.error(request, message % {"paths": titles})
+    return redirect(standard)
+
+
 def standard_retire(request: HttpRequest, slug: str) -> HttpResponse:
     """GET asks for confirmation and a reason; POST retires (the reason is required and kept in the log)."""
     standard = get_standard_for_user(request, slug, manage=True)
     if standard.status != Standard.Status.PUBLISHED:
         messages.error(request, _("Only a published standard can be retired."))
         return redirect(standard)
+    paths = list(LearningPath.objects.filter(steps__standard=standard).distinct())
+    if paths:  # said before asking for a reason (standard_retire refuses it too)
+        return retire_refused(request, standard, paths)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.standard_retire(standard=standard, editor=request.user, reason=form.cleaned_data["reason"])
         except services.StandardInPaths as error:
-            titles = ", ".join(f"“{path.title}”" for path in error.paths)
-            message = ngettext(
-                "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
-                "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
-                len(error.paths),
-            )
-            messages.error(request, message % {"paths": titles})
-            return redirect(standard)
+            return retire_refused(request, standard, error.paths)
         messages.success(request, _("The standard is retired. It stays readable in the archive."))
         return redirect(standard)
     context = {

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from practices.onboarding import services as onboarding
 from stories.models import Decision
 from tests.factories import make_standard
 
@@ -72,3 +73,15 @@ class RetireDecisionTests:
         client.post(retire_url(standard), {"reason": "x"})
         standard.refresh_from_db()
         assert standard.status == "draft" and not Decision.objects.exists()
+
+    def test_a_standard_in_a_path_is_refused_before_asking_for_a_reason(self, client, cast):
+        standard = make_standard(cast.julien)
+        path = onboarding.path_create(curator=cast.julien, title="First weeks")
+        onboarding.path_step_add(path=path, standard=standard)
+        client.force_login(cast.julien)
+        response = client.get(retire_url(standard), follow=True)
+        assert "take it out of the path before retiring it" in response.content.decode()
+        assert 'name="reason"' not in response.content.decode()
+        client.post(retire_url(standard), {"reason": "Old"})
+        standard.refresh_from_db()
+        assert standard.status == "published" and not Decision.objects.exists()
