@@ -52,6 +52,8 @@ class StoryAdmin(admin.ModelAdmin):
     def restore(self, request, queryset):
         for story in queryset:
             services.story_set_status(story=story, status=Story.Status.PUBLISHED)
+            # In the decision log with the others (stories.models.Decision).
+            services.decision_record(curator=request.user, action=Decision.Action.SHOW_STORY, story=story)
 
     def save_related(self, request, form, formsets, change):
         # After the tags are saved: the text's HTML and the search data follow the edit, as in story_update.

@@ -207,3 +207,16 @@ class DecisionLogAdminTests:
         assert page.status_code == 200 and "Logged reason" in page.content.decode()
         assert client.get(reverse("admin:stories_decision_add")).status_code == 403
         assert Comment.objects.count() == 0
+
+    def test_restoring_from_the_admin_is_logged_too(self, client, cast):
+        story = make_story(cast.camille, title="Restore me")
+        services.story_hide(story=story, curator=cast.julien, reason="Checking")
+        client.force_login(cast.admin)
+        changelist = reverse("admin:stories_story_changelist")
+        client.post(changelist, {"action": "restore", "_selected_action": [story.pk]})
+        story.refresh_from_db()
+        assert story.status == "published"
+        assert [(d.action, d.curator) for d in Decision.objects.all()] == [
+            ("show_story", cast.admin),
+            ("hide_story", cast.julien),
+        ]
