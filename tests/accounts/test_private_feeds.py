@@ -103,6 +103,16 @@ class FeedLinksOnTheProfileTests:
         assert client.get(old).status_code == 404
         assert client.get(standards_url(cast.camille)).status_code == 200
 
+    def test_an_administrator_setting_a_password_makes_new_links(self, client, cast):
+        services.feed_key_renew(user=cast.camille)
+        old = standards_url(cast.camille)
+        client.force_login(cast.admin)
+        url = reverse("admin:auth_user_password_change", args=[cast.camille.pk])
+        data = {"password1": "another-pass-2027", "password2": "another-pass-2027", "usable_password": "true"}
+        assert client.post(url, data).status_code == 302
+        cast.camille.refresh_from_db()
+        assert cast.camille.check_password("another-pass-2027") and standards_url(cast.camille) != old
+
     def test_in_french(self, client, cast):
         client.force_login(cast.camille)
         page = client.get(reverse("accounts:profile", args=["camille"]), headers={"accept-language": "fr"})
