@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.urls import path
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import erasure_admin, roster_admin
 from accounts.models import PushSubscription, Region, Store, User
+from accounts.services import password_changed
 
 
 @admin.register(Region)
@@ -58,6 +60,15 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Erase the selected people's data (on their request)"), permissions=["erase"])
     def erase(self, request, queryset):
         return redirect(erasure_admin.erase_url(queryset.values_list("pk", flat=True)))
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page; a new password also makes new private feed links (accounts/feeds.py)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            person = self.get_object(request, unquote(id))
+            if person is not None:
+                password_changed(user=person)
+        return response
 
     def has_erase_permission(self, request) -> bool:
         return request.user.has_perm("accounts.erase_user")

@@ -93,6 +93,9 @@ class User(AbstractUser):
         _("browser's language at the last sign-in"), max_length=8, blank=True, editable=False
     )
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # The secret behind the person's private feed links (accounts/feeds.py); empty: no links. A new key
+    # (on request, or when the password changes) makes the old links answer 404.
+    feed_key = models.CharField(_("private feed key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -152,6 +155,7 @@ class Notification(models.Model):
         PROMOTED = "promoted", _("Story promoted")
         REREAD = "reread", _("A standard you read has changed")
         REPORT = "report", _("Content reported")
+        GUESTBOOK = "guestbook", _("A visitor wrote in your store's guestbook")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -204,6 +208,15 @@ class Notification(models.Model):
             }
         if self.kind == self.Kind.REPORT:
             return _("%(actor)s reported content on “%(title)s”.") % {"actor": actor, "title": title}
+        if self.kind == self.Kind.GUESTBOOK:
+            store = self.params.get("store", "")
+            if store:
+                return _("%(actor)s (%(store)s) wrote in your store's guestbook: “%(title)s”.") % {
+                    "actor": actor,
+                    "store": store,
+                    "title": title,
+                }
+            return _("%(actor)s wrote in your store's guestbook: “%(title)s”.") % {"actor": actor, "title": title}
         if self.kind == self.Kind.REREAD:
             return _("The standard “%(standard)s” has changed: read it again and confirm.") % {
                 "standard": self.params.get("standard", ""),

@@ -124,6 +124,7 @@ def person_erase(*, person: User, delete_content: bool) -> bool:
     person.employee_id = None
     person.preferred_language = person.language = person.browser_language = ""
     person.password = make_password(None)
+    person.feed_key = ""  # their private feed links stop
     person.is_active = person.is_staff = person.is_superuser = person.weekly_digest = False
     person.last_login = None
     person.erased_at = timezone.now()

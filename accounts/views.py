@@ -23,11 +23,19 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.feeds import feed_token
 from accounts.models import Notification, PushSubscription, User
 from accounts.oidc import login_choices
 from accounts.personal_data import person_export
 from accounts.push import push_subscription_delete, push_subscription_save
-from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
+from accounts.services import (
+    browser_language_record,
+    feed_key_renew,
+    feed_key_revoke,
+    notifications_mark_read,
+    password_changed,
+    weekly_digest_set,
+)
 from accounts.unsubscribe import unsubscribe_user_pk
 from config import ratelimit
 from config.ratelimit import client_ip, limit_reached
@@ -102,6 +110,24 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the person's private feed links are made again (accounts/feeds.py)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new password from a reset link; the person's private feed links are made again."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's log-in, with company sign-in offered first when it is set up; records the person's languages."""
@@ -146,7 +172,36 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         username=username,
     )
     context = {"person": person, "password_sign_in": settings.PASSWORD_LOGIN, "push": push_settings(request, person)}
+    if person.pk == request.user.pk and person.feed_key:
+        context["feed_links"] = private_feed_links(request, person)
     return render(request, "accounts/profile.html", context)
+
+
+def private_feed_links(request: HttpRequest, person: User) -> dict[str, str]:
+    """The person's private Atom links, absolute (a feed reader knows no site): standards, stories."""
+    return {
+        feed: request.build_absolute_uri(reverse(f"{feed}-private-feed", args=[feed_token(person, feed)]))
+        for feed in ("standards", "stories")
+    }
+
+
+@require_POST
+def feed_links(request: HttpRequest) -> HttpResponse:
+    """The profile's buttons for private feed links: make (new) ones, or turn them off."""
+    action = request.POST.get("action")
+    if action == "renew":
+        had_links = bool(request.user.feed_key)
+        feed_key_renew(user=request.user)
+        if had_links:
+            messages.success(request, _("Your feed links are new: the earlier ones no longer work."))
+        else:
+            messages.success(request, _("Your private feed links are ready: add them to your feed reader."))
+    elif action == "revoke":
+        feed_key_revoke(user=request.user)
+        messages.success(request, _("Your private feed links are turned off: they no longer work."))
+    else:
+        messages.error(request, _("Choose to make new links or to turn them off."))
+    return redirect(reverse("accounts:profile", args=[request.user.username]) + "#feeds-title")
 
 
 def push_settings(request: HttpRequest, person: User) -> dict | None:

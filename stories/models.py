@@ -524,3 +524,46 @@ class SearchWord(models.Model):
 def search_words(document: str) -> set[str]:
     """The words of an accent-free document worth offering as spelling corrections."""
     return {word for word in re.findall(r"\w+", document) if SEARCH_WORD_MIN <= len(word) <= SEARCH_WORD_MAX}
+
+
+class Decision(models.Model):
+    """The curators' decision log: each hide, delete, dismissal or retirement, who made it and why.
+
+    Stories and comments are linked; a standard (practices) is named by `subject`, `url` and `object_key`
+    ("standard:<id>"), so that stories never reads practices' tables.
+    """
+
+    class Action(models.TextChoices):
+        HIDE_STORY = "hide_story", _("Story hidden")
+        SHOW_STORY = "show_story", _("Story shown again")
+        DELETE_STORY = "delete_story", _("Story deleted")
+        HIDE_COMMENT = "hide_comment", _("Comment hidden")
+        DELETE_COMMENT = "delete_comment", _("Comment deleted")
+        DISMISS_REPORT = "dismiss_report", _("Report dismissed")
+        RETIRE_STANDARD = "retire_standard", _("Standard retired")
+
+    REASON_MAX = 500
+
+    action = models.CharField(_("decision"), max_length=20, choices=Action.choices)
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("curator")
+    )
+    reason = models.CharField(_("reason"), max_length=REASON_MAX, blank=True)
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions", verbose_name=_("story")
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions", verbose_name=_("comment")
+    )
+    subject = models.CharField(_("about"), max_length=200)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    object_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decision log")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.subject}"

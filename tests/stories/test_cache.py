@@ -159,7 +159,7 @@ class WriteThenReadTests:
     def test_hidden_and_deleted_stories_leave_at_once(self, scene, cast):
         story, author, colleague, _ = scene
         curator = login(type(author)(), cast.julien)
-        curator.post(reverse("stories:hide", args=[story.pk]))
+        curator.post(reverse("stories:hide", args=[story.pk]), {"reason": "Names a customer"})
         feed, page = read(colleague, story)
         assert "Umbrellas at the door" not in feed and page == "status 404"
         assert "hidden by a curator" in read(author, story)[1]
