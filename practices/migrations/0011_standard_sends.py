@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0009_notification_to_read'),
+        ('accounts', '0011_notification_guestbook'),
         ('practices', '0010_voice_of_the_customer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

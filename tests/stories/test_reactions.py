@@ -280,11 +280,11 @@ class CommentTests:
             services.comment_add(author=cast.hugo, story=story, body=f"Comment {i}")
             services.tried_record(user=make_user(f"u{i}", store=cast.lyon, role="Staff"), story=story)
         client.force_login(cast.lea)
-        # session, user (with store), permissions and unread count, story (author, store, region,
-        # pillar, tags, my vote, whether it has photos or comments), comments with authors, tries with
-        # stores (its photos only when it has some: none here); cached or not.
+        # session, user (with store), permissions and unread count, story, its names (author, store,
+        # region, pillar, tags), my vote and whether it has photos or comments, comments with authors,
+        # tries with stores (its photos only when it has some: none here); cached or not.
         for _ in range(2):
-            with django_assert_num_queries(6):
+            with django_assert_num_queries(7):
                 assert client.get(story.get_absolute_url()).status_code == 200
 
 
@@ -302,7 +302,8 @@ class FlagTests:
         queue = client.get(reverse("stories:flags"))
         assert "Rude words" in queue.content.decode()
         flag = Flag.objects.get()
-        client.post(reverse("stories:flag-decide", args=[flag.pk]), {"action": "hide"})
+        decision = {"action": "hide", f"flag-{flag.pk}-reason": "Rude"}
+        client.post(reverse("stories:flag-decide", args=[flag.pk]), decision)
         flag.refresh_from_db()
         comment.refresh_from_db()
         assert (flag.status, flag.decided_by, comment.status) == ("hidden", cast.julien, "hidden")
