@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 STANDARD = "Open a second till when the queue grows"
 STORY = "The queue I opened a till for"
+READ_IT = "J’ai lu et compris"
 WAITING = "Waited twenty minutes at the till, only one checkout open."
 
 
@@ -92,6 +93,17 @@ class VoiceJourneyTests:
         assert to_read.get_by_role("link", name=STANDARD).is_visible()
         assert WAITING in to_read.text_content()
         assert_accessible(camille)
+        to_read.get_by_role("link", name=STANDARD).click()
+        camille.get_by_role("button", name=READ_IT).click()
+        camille.goto("/onboarding/")
+        assert camille.locator(".to-read .badge", has_text="Lu").is_visible()
+
+        julien.goto("/voice/sent/")
+        sends = julien.get_by_role("table")
+        assert sends.get_by_role("row", name=re.compile(STANDARD)).get_by_text("1 of 1").is_visible()
+        assert_accessible(julien)
+        sends.get_by_role("link", name=re.compile("1 of 1")).click()
+        assert "Camille Martin" in julien.locator(".reader.read").text_content()
 
         julien.get_by_role("link", name="Dashboard").click()
         julien.locator("#dashboard-region").select_option(label="Île-de-France")
