@@ -324,19 +324,10 @@ def customer_pillars_table(view: View) -> Table:
 
     def row(region: RegionRow) -> list[Value | Cell]:
         totals = voice.of([store_row.store.pk for store_row in region.stores])
-        cells: list[Value | Cell] = []
-        for pillar in pillars:
-            gap = totals.is_gap(pillar.pk)
-            cells += [Cell(totals.complaint_share(pillar.pk), gap=gap), Cell(totals.story_share(pillar.pk), gap=gap)]
         gaps = ", ".join(p.label for p in pillars if totals.is_gap(p.pk))
-        return [region.region.name, *cells, gaps]
+        return [region.region.name, *pillar_share_cells(totals, pillars), gaps]
 
-    columns = [Column(_("Region"), numeric=False)]
-    for pillar in pillars:
-        columns += [
-            Column(_("%(pillar)s: share of complaints (%%)") % {"pillar": pillar.label}),
-            Column(_("%(pillar)s: share of stories (%%)") % {"pillar": pillar.label}),
-        ]
+    columns = [Column(_("Region"), numeric=False), *pillar_share_columns(pillars)]
     regions = view.report.regions
     return Table(
         name="customer_pillars",
@@ -350,6 +341,47 @@ def customer_pillars_table(view: View) -> Table:
             "A gap (dashed): at least 3 complaints about the pillar, at least 20% of the region's complaints, "
             "and less than half that share of its stories."
         ),
+    )
+
+
+def pillar_share_cells(totals, pillars) -> list[Value | Cell]:
+    """Per pillar, the share of complaints then the share of stories, both marked when they make a gap."""
+    cells: list[Value | Cell] = []
+    for pillar in pillars:
+        gap = totals.is_gap(pillar.pk)
+        cells += [Cell(totals.complaint_share(pillar.pk), gap=gap), Cell(totals.story_share(pillar.pk), gap=gap)]
+    return cells
+
+
+def pillar_share_columns(pillars) -> list[Column]:
+    columns = []
+    for pillar in pillars:
+        columns += [
+            Column(_("%(pillar)s: share of complaints (%%)") % {"pillar": pillar.label}),
+            Column(_("%(pillar)s: share of stories (%%)") % {"pillar": pillar.label}),
+        ]
+    return columns
+
+
+def customer_pillars_by_store_table(view: View) -> Table:
+    voice = view.report.voice
+    pillars = voice.pillars
+
+    def row(store_row: StoreRow) -> list[Value | Cell]:
+        totals = voice.of([store_row.store.pk])
+        gaps = ", ".join(p.label for p in pillars if totals.is_gap(p.pk))
+        return [store_row.store.name, store_row.store.region.name, *pillar_share_cells(totals, pillars), gaps]
+
+    return Table(
+        name="customer_pillars_stores",
+        title=_("Customer complaints and staff stories per pillar, by store"),
+        columns=[
+            Column(_("Store"), numeric=False),
+            Column(_("Region"), numeric=False),
+            *pillar_share_columns(pillars),
+            Column(_("Gaps"), numeric=False),
+        ],
+        groups=view.store_groups(row),
     )
 
 
@@ -377,6 +409,7 @@ TABLES: dict[str, Callable[[View], Table]] = {
     "adoption": adoption_table,
     "customers": customers_table,
     "customer_pillars": customer_pillars_table,
+    "customer_pillars_stores": customer_pillars_by_store_table,
     "mystery_shop": mystery_table,
 }
 

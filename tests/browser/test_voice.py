@@ -110,7 +110,7 @@ class VoiceJourneyTests:
         julien.get_by_role("button", name="Show").click()
         gaps = julien.locator(".voice-gaps")
         assert "In Île-de-France, customers complain about “Take charge” (100% of complaints)" in gaps.text_content()
-        table = julien.get_by_role("table", name="Customer complaints and staff stories per pillar")
+        table = julien.get_by_role("table", name="Customer complaints and staff stories per pillar", exact=True)
         assert table.locator("tbody.current td.gap").count() == 2
         assert julien.get_by_role("img", name="Mystery-shop scores per pillar").is_visible()
         assert_accessible(julien)

@@ -561,6 +561,11 @@ class CustomerVoiceTests:
         assert idf[header.index("Be positive: share of stories (%)")] == "100"
         # No complaint about being positive: no gap there.
         assert "Be positive" not in idf[-1]
+        rows = csv_rows(client.get(export_url("customer_pillars_stores"), {"region": "ile-de-france"}))
+        header, paris = rows[0], next(row for row in rows if row[0] == "Paris Opéra")
+        assert paris[header.index("Take charge: share of complaints (%)")] == "100" and paris[-1] == "Take charge"
+        lyon = next(row for row in rows if row[0] == "Lyon Bellecour")
+        assert lyon[header.index("Take charge: share of complaints (%)")] == "" and lyon[-1] == ""
 
     def test_mystery_shop_scores_over_time_as_chart_and_table(self, client, voice):
         client.force_login(voice.julien)
