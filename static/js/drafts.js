@@ -3,10 +3,10 @@
 //   listed as "waiting to send" on the feed and the form, then sent by the service worker's Background Sync
 //   or by the next page opened online, once: the server makes one story per draft key;
 // - signing out deletes the drafts and the saved pages, after a confirmation when drafts are waiting.
-// Without JavaScript (or IndexedDB) the form posts as it always did. Words come from the script's data-*.
+// Without JavaScript (or IndexedDB) the form posts as it always did. Words come from #draft-words (the footer).
 (function () {
   "use strict";
-  var words = document.currentScript.dataset;
+  var words = document.getElementById("draft-words").dataset;  // in the footer (templates/includes/footer.html)
   if (!("indexedDB" in window) || typeof DraftStore === "undefined") return;
 
   var status = document.getElementById("draft-status");
