@@ -43,17 +43,22 @@ try {
   );
   for (const spec of pages) {
     const [name, path] = spec.split("=");
-    const result = await lighthouse(
-      base + path,
-      { output: ["json", "html"], onlyCategories: categories, logLevel: "error" },
-      undefined,
-      page,
-    );
+    let result;
+    // A trace now and then comes back without its navigation start (NO_NAVSTART): one more try.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      result = await lighthouse(
+        base + path,
+        { output: ["json", "html"], onlyCategories: categories, logLevel: "error" },
+        undefined,
+        page,
+      );
+      if (!result.lhr.runtimeError) break;
+      console.error(`${name}: ${result.lhr.runtimeError.message}${attempt === 1 ? " (trying again)" : ""}`);
+    }
     const [json, html] = result.report;
     writeFileSync(`${outDir}/${name}.report.json`, json);
     writeFileSync(`${outDir}/${name}.report.html`, html);
     const lhr = result.lhr;
-    if (lhr.runtimeError) console.error(`${name}: ${lhr.runtimeError.message}`);
     const final = lhr.finalDisplayedUrl;
     rows.push({
       name,
