@@ -36,11 +36,7 @@ const rows = [];
 try {
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
   const page = await browser.newPage();
-  await browser.setCookie(
-    { name: "sessionid", value: session, domain: new URL(base).hostname, path: "/", httpOnly: true },
-    // The page's language does not depend on Chromium's.
-    { name: "django_language", value: "en", domain: new URL(base).hostname, path: "/" },
-  );
+  await browser.setCookie({ name: "sessionid", value: session, domain: new URL(base).hostname, path: "/", httpOnly: true });
   for (const spec of pages) {
     const [name, path] = spec.split("=");
     let result;

@@ -4,7 +4,7 @@
 # by whitenoise, SQLite demo data in its own folder). Not part of CI; see bench/README.md "Lighthouse".
 #
 #   bash bench/lighthouse.sh                 # scores table; JSON and HTML reports in bench/results/lighthouse/
-#   LH_DIR=/path/to/npm/folder RUNS=3 bash bench/lighthouse.sh
+#   LH_DIR=/path/to/npm/folder RUNS=3 LH_LANGUAGE=en bash bench/lighthouse.sh
 #
 # Needs Lighthouse from npm somewhere outside the repo (mkdir /work/lh && cd /work/lh && npm init -y &&
 # npm install lighthouse) and Debian's Chromium (/usr/bin/chromium). Nothing else is downloaded.
@@ -30,8 +30,10 @@ export DEBUG=0 SECRET_KEY=lighthouse-only-secret-key-not-for-production-01234567
 "$PY" manage.py migrate --no-input -v0
 "$PY" manage.py seed_demo --if-empty >/dev/null 2>&1
 
-# A session for camille (as a log-in would make it) and a published story of hers with photos.
-read -r SESSION STORY < <("$PY" - 2>/dev/null <<'EOF'
+# A session for camille (as a log-in would make it) and the newest published story with photos.
+read -r SESSION STORY < <("$PY" - 2>"$OUT/setup.log" <<'EOF'
+import os
+
 import django
 django.setup()
 from django.conf import settings
@@ -39,15 +41,18 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from stories.models import Story
 # force_login writes the session exactly as a log-in does, with the first backend that can load a user.
+camille = get_user_model().objects.get(username="camille")
+# She reads the site in French (the demo's roster language); LH_LANGUAGE=en measures the English pages.
+get_user_model().objects.filter(pk=camille.pk).update(preferred_language=os.environ.get("LH_LANGUAGE", ""))
 client = Client()
-client.force_login(get_user_model().objects.get(username="camille"))
+client.force_login(camille)
 story = (
     Story.objects.filter(status=Story.Status.PUBLISHED, photos__isnull=False).order_by("-published_at").first()
     or Story.objects.filter(status=Story.Status.PUBLISHED).order_by("-published_at").first()
 )
 print(client.cookies[settings.SESSION_COOKIE_NAME].value, story.pk)
 EOF
-)
+) || { echo "Could not make camille's session: see $OUT/setup.log"; exit 2; }
 
 PORT=${PORT:-$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 30 --no-control-socket \
