@@ -4,7 +4,9 @@
 # by whitenoise, SQLite demo data in its own folder). Not part of CI; see bench/README.md "Lighthouse".
 #
 #   bash bench/lighthouse.sh                 # scores table; JSON and HTML reports in bench/results/lighthouse/
-#   LH_DIR=/path/to/npm/folder RUNS=3 LH_LANGUAGE=en bash bench/lighthouse.sh
+#   RUNS=3 bash bench/lighthouse.sh          # three times over
+#   LH_NGINX=1 bash bench/lighthouse.sh         # behind nginx as deployed (deploy/nginx/app.conf, gzip)
+#   LH_LANGUAGE=en LH_DIR=/path/to/npm/folder bash bench/lighthouse.sh
 #
 # Needs Lighthouse from npm somewhere outside the repo (mkdir /work/lh && cd /work/lh && npm init -y &&
 # npm install lighthouse) and Debian's Chromium (/usr/bin/chromium). Nothing else is downloaded.
@@ -54,11 +56,50 @@ print(client.cookies[settings.SESSION_COOKIE_NAME].value, story.pk)
 EOF
 ) || { echo "Could not make camille's session: see $OUT/setup.log"; exit 2; }
 
-PORT=${PORT:-$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-.venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 30 --no-control-socket \
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+APP_PORT=$(free_port)
+if [ "${LH_NGINX:-0}" = 1 ]; then
+  # As deployed: nginx in front (deploy/nginx/app.conf, with Debian's nginx.conf `gzip on;` for HTML) and
+  # photos handed to nginx by X-Accel-Redirect.
+  export PROXY_COUNT=1 PHOTOS_X_ACCEL_PREFIX=/protected-media/
+  PORT=$(free_port)
+  NGINX_DIR=$PWD/$OUT/nginx
+  rm -rf "$NGINX_DIR" && mkdir -p "$NGINX_DIR"
+  cat >"$NGINX_DIR/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log;
+$([ "$(id -u)" = 0 ] && echo "user root;")
+events { worker_connections 64; }
+http {
+    include /etc/nginx/mime.types;
+    access_log $NGINX_DIR/access.log;
+    client_body_temp_path $NGINX_DIR/client_body;
+    proxy_temp_path $NGINX_DIR/proxy;
+    fastcgi_temp_path $NGINX_DIR/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/uwsgi;
+    scgi_temp_path $NGINX_DIR/scgi;
+    gzip on;
+    upstream stories_app { server 127.0.0.1:$APP_PORT; keepalive 16; }
+    server {
+        listen 127.0.0.1:$PORT;
+        include $PWD/deploy/nginx/app.conf;
+        location /protected-media/ { internal; alias $VAR_DIR/media/; }
+    }
+}
+CONF
+else
+  PORT=$APP_PORT
+fi
+.venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$APP_PORT" --workers 2 --timeout 30 --no-control-socket \
   --log-file "$OUT/gunicorn.log" &
-GUNICORN=$!
-trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null' EXIT
+PIDS=$!
+if [ "${LH_NGINX:-0}" = 1 ]; then
+  /usr/sbin/nginx -c "$NGINX_DIR/nginx.conf" 2>"$NGINX_DIR/stderr.log" &
+  PIDS="$PIDS $!"
+fi
+trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
 for run in $(seq "$RUNS"); do
