@@ -55,6 +55,7 @@ story = (
 print(client.cookies[settings.SESSION_COOKIE_NAME].value, story.pk)
 EOF
 ) || { echo "Could not make camille's session: see $OUT/setup.log"; exit 2; }
+STORY=${LH_STORY:-$STORY}  # another story: LH_STORY=<id>
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 APP_PORT=$(free_port)
