@@ -99,19 +99,25 @@ def card_fragments(rows: list[dict], *, reader) -> list[Fragment]:
 
 
 def feed_filters_fragment(filters: dict) -> Fragment:
-    """The feed's filter form with the current filters chosen (FeedFilterForm.filters())."""
+    """The feed's filter form with the current filters chosen (FeedFilterForm.filters()): its key is the
+    filters and the pillars' names; draw_feed_filters writes the choices' labels and the chips."""
     pillar = filters.get("pillar")
     chosen = {name: value for name, value in filters.items() if name != "pillar"}
-    pillars = Pillar.objects.values_list("slug", "name", "name_fr")
     values = {
         "filters": {**chosen, "pillar": pillar.slug if pillar else ""},
-        "pillars": [(slug, pillar_label(name, name_fr)) for slug, name, name_fr in pillars],
+        "pillars": list(Pillar.objects.values_list("slug", "name", "name_fr")),
+    }
+    return Fragment("stories/includes/feed_filters.html", values, draw_feed_filters)
+
+
+def draw_feed_filters(values: dict) -> dict:
+    choices = {
+        "pillars": [(slug, pillar_label(name, name_fr)) for slug, name, name_fr in values["pillars"]],
         "sorts": [(value, str(label)) for value, label in FeedFilterForm.SORTS],
         "periods": [(value, str(label)) for value, label in FeedFilterForm.PERIODS],
         "kinds": [(value, str(label)) for value, label in FeedFilterForm.base_fields["kind"].choices],
     }
-    values["chips"] = filter_chips(values["filters"], values)
-    return Fragment("stories/includes/feed_filters.html", values)
+    return {"filters": values["filters"], **choices, "chips": filter_chips(values["filters"], choices)}
 
 
 FILTER_DEFAULTS = {"sort": "hot", "period": "all"}
