@@ -237,19 +237,25 @@ def story_page_context(
     names = card_rows([story.pk], reader_id=user.pk)[0]
     comments = list(story.comments.for_story_page()) if names["has_discussion"] else []
     tries = list(story.tries.select_related("store")) if story.tried_count else []
-    body_html, comments_html = render_page_fragments(
-        request,
-        [
-            Fragment("stories/includes/story_body.html", body_values(story, names, show_standard=show_standard)),
-            Fragment(
-                "stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)
-            ),
-        ],
-    )
     threads = {comment.pk: comment for comment in comments if comment.parent_id is None}
     reply_to = threads.get(_int(request.GET.get("reply_to")))
+    tried = (
+        can_react and can_try(story=story, store_id=user.store_id) and all(t.store_id != user.store_id for t in tries)
+    )
+    parts = [
+        Fragment("stories/includes/story_body.html", body_values(story, names, show_standard=show_standard)),
+        Fragment(
+            "stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)
+        ),
+    ]
+    # Empty forms' fields are the same for everyone in a language; a form sent back with errors is drawn live.
     if comment_form is None:
-        comment_form = CommentForm(initial={"parent": reply_to.pk} if reply_to else None)
+        parts.append(Fragment(COMMENT_FIELDS, {"parent": reply_to.pk if reply_to else None}, draw_comment_fields))
+    if tried and tried_form is None:
+        parts.append(Fragment(TRIED_FIELDS, {"store": user.store.name}, draw_tried_fields))
+    body_html, comments_html, *fields = render_page_fragments(request, parts)
+    comment_fields = fields.pop(0) if comment_form is None else ""
+    tried_fields = fields.pop(0) if tried and tried_form is None else ""
     return {
         "story": story,
         "vote": vote_values(
@@ -258,17 +264,29 @@ def story_page_context(
         "body_html": body_html,
         "comments_html": comments_html,
         "tries": tries,
-        "can_try": can_react
-        and can_try(story=story, store_id=user.store_id)
-        and all(t.store_id != user.store_id for t in tries),
+        "can_try": tried,
         "can_react": can_react,
         "can_edit": story.can_edit(user),
         "can_moderate": user.has_perm("stories.moderate_story"),
         "can_see_history": story.can_see_history(user),
         "reply_to": reply_to,
         "comment_form": comment_form,
-        "tried_form": tried_form or TriedForm(),
+        "comment_fields": comment_fields,
+        "tried_form": tried_form,
+        "tried_fields": tried_fields,
     }
+
+
+COMMENT_FIELDS = "stories/includes/comment_fields.html"
+TRIED_FIELDS = "stories/includes/tried_fields.html"
+
+
+def draw_comment_fields(values: dict) -> dict:
+    return {"form": CommentForm(initial={"parent": values["parent"]} if values["parent"] else None)}
+
+
+def draw_tried_fields(values: dict) -> dict:
+    return {"form": TriedForm(), "store": values["store"]}
 
 
 def _int(value: str | None) -> int | None:
