@@ -219,11 +219,19 @@ def did_you_mean_url(params: QueryDict, query: Query) -> str:
     return f"?{params.urlencode()}"
 
 
+def mark_prefixes(query: Query) -> list[str]:
+    """The accent-free word starts that highlight() marks for `query`: plain strings, fit for a fragment's values."""
+    return sorted({singular(w)[: max(3, len(singular(w)) - 2)] for word in query.words for w in query.group(word)})
+
+
 def highlight(text: str, query: Query) -> SafeString:
     """`text` escaped, with the words that match the query wrapped in <mark> (accents and case ignored)."""
-    prefixes = tuple(
-        sorted({singular(w)[: max(3, len(singular(w)) - 2)] for word in query.words for w in query.group(word)})
-    )
+    return highlight_prefixes(text, mark_prefixes(query))
+
+
+def highlight_prefixes(text: str, prefixes: list[str] | tuple[str, ...]) -> SafeString:
+    """`text` escaped, with each word that starts (accents and case ignored) with one of `prefixes` in <mark>."""
+    prefixes = tuple(prefixes)
     if not prefixes:
         return escape(text)  # escape() returns a SafeString
     out = []
@@ -233,3 +241,68 @@ def highlight(text: str, query: Query) -> SafeString:
             escaped = f"<mark>{escaped}</mark>"
         out.append(escaped)
     return mark_safe("".join(out))  # noqa: S308 (every piece of the text is escaped above; only <mark> is added)
+
+
+# Suggestions as one types (practices/library/search.py suggest): titles that have a word starting
+# with each typed word, accents ignored. The typed words are prefixes, the last one usually unfinished.
+
+SUGGEST_MIN_CHARS = 2
+SUGGEST_WORDS = 4
+SUGGEST_EXPANSIONS = 12  # known words per typed prefix (PostgreSQL)
+
+
+def suggest_prefixes(text: str) -> list[str]:
+    """The typed words, accent-free, at most SUGGEST_WORDS; none when fewer than SUGGEST_MIN_CHARS letters were typed."""
+    words = [word[:SEARCH_WORD_MAX] for word in WORD.findall(search_text(text[:MAX_QUERY_LENGTH]))]
+    if sum(len(word) for word in words) < SUGGEST_MIN_CHARS:
+        return []
+    return words[:SUGGEST_WORDS]
+
+
+def title_starts(prefixes: list[str]) -> Q:
+    """Every prefix starts a word of the title (on `title_text`, aliased to TITLE_TEXT)."""
+    return reduce(lambda a, b: a & b, [Q(title_text__contains=f" {prefix}") for prefix in prefixes])
+
+
+def prefix_tsquery(prefixes: list[str]) -> SearchQuery | None:
+    """PostgreSQL: each prefix as one of the known words it starts (the lexicon; stemmed then by the configurations).
+
+    Prefix matching on stemmed lexemes misses ("reparati" is no prefix of "repar"), so the
+    lexicon of unstemmed words turns each prefix into whole words first: one bounded query.
+    """
+    if not prefixes:
+        return None
+    starts = reduce(or_, [Q(word__startswith=prefix) for prefix in prefixes])
+    known = list(SearchWord.objects.filter(starts).order_by("word").values_list("word", flat=True)[:500])
+    groups = []
+    for prefix in prefixes:
+        words = [prefix, *sorted((w for w in known if w.startswith(prefix) and WORD.fullmatch(w)), key=len)]
+        groups.append("(" + " | ".join(dict.fromkeys(words[: SUGGEST_EXPANSIONS + 1])) + ")")
+    raw = " & ".join(groups)
+    return SearchQuery(raw, config="french", search_type="raw") | SearchQuery(raw, config="english", search_type="raw")
+
+
+def suggest_stories(queryset: QuerySet, prefixes: list[str], *, limit: int, text_query=None) -> QuerySet:
+    """Stories of `queryset` whose title has a word starting with each prefix, hottest first, at most `limit`.
+
+    Bounded like the search: the full-text index (or FTS5) decides at most CANDIDATES
+    hottest rows, and only those have their titles compared.
+    """
+    if not prefixes:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        if text_query is None:
+            text_query = prefix_tsquery(prefixes)
+        found = queryset.filter(search_vector=text_query)
+    else:
+        expression = " AND ".join(f'"{prefix}"*' for prefix in prefixes)
+        found = queryset.filter(
+            pk__in=RawSQL("SELECT rowid FROM story_fts WHERE story_fts MATCH %s", [expression])
+        )
+    candidates = found.order_by("-hot_score").values("pk")[:CANDIDATES]
+    return (
+        queryset.model.objects.filter(pk__in=candidates)
+        .alias(title_text=TITLE_TEXT)
+        .filter(title_starts(prefixes))
+        .order_by("-hot_score", "-pk")[:limit]
+    )

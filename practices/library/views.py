@@ -10,7 +10,7 @@ from config.paging import page_links, page_number, paginate
 from practices.access import get_standard_for_user, require_perm
 from practices.library import services
 from practices.library.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
-from practices.library.search import search
+from practices.library.search import search, suggest as suggestions_for
 from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
 from stories.access import get_story_for_user
@@ -60,6 +60,20 @@ def library(request: HttpRequest) -> HttpResponse:
     template = "practices/library/library.html"
     if request.headers.get("HX-Request"):
         template += "#results"
+    return render(request, template, context)
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """What the search boxes suggest as one types (htmx, debounced): links to standards, stories and tags.
+
+    Without JavaScript the same URL is a page of those links.
+    """
+    q = request.GET.get("q", "")
+    found = suggestions_for(q, standards=Standard.objects.published(), stories=Story.objects.published())
+    context = {"q": q.strip()[:200], "suggestions": found}
+    template = "practices/library/suggestions.html"
+    if request.headers.get("HX-Request"):
+        template += "#list"
     return render(request, template, context)
 
 
