@@ -166,3 +166,30 @@ def test_hostile_searches_answer_a_page_everywhere(client, cast, stories, text):
     expected = 400 if any(ord(character) < 32 for character in text) else 200
     for url in ["/stories/", "/library/", f"/stores/{cast.paris.slug}/"]:
         assert client.get(url, {"q": text}).status_code == expected
+
+
+class FiveWordsTests:
+    """The issue's words, on both engines: stories in the feed, standards and stories in the library."""
+
+    @pytest.mark.parametrize(
+        ("q", "story", "standard"),
+        [
+            ("cafe", "Un café offert", "Offrir un café"),
+            ("reparation", "Réparation express", "Réparation sur place"),
+            ("fidelite", "Réparation express", "Récompenser la fidélité"),
+            ("averses", "Parapluies prêtés", "Prêter un parapluie les jours d'averse"),
+            ("parapluyes", "Parapluies prêtés", "Prêter un parapluie les jours d'averse"),
+        ],
+    )
+    def test_each_finds_its_story_and_standard(self, client, cast, stories, q, story, standard):
+        from tests.factories import make_standard
+
+        make_standard(cast.julien, title="Offrir un café", summary="Quand l'attente dure.", practice="Un café.")
+        make_standard(cast.julien, title="Réparation sur place", summary="Réparer vite.", practice="Sur place.")
+        make_standard(cast.julien, title="Récompenser la fidélité", summary="Les habitués.", practice="Un mot.")
+        make_standard(cast.julien, title="Prêter un parapluie les jours d'averse", summary="La pluie.", practice="-")
+        client.force_login(cast.lea)
+        assert story in [s["title"] for s in client.get("/stories/", {"q": q}).context["stories"]]
+        library = client.get("/library/", {"q": q}).context
+        assert standard in [s.title for s in library["standards"]]
+        assert story in [s.title for s in library["stories"]]
