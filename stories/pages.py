@@ -22,6 +22,7 @@ from accounts.models import person_name
 from config.fragments import render_fragment, render_fragments
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
 from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story
+from stories.search import highlight_prefixes
 from stories.services import can_try
 
 CARD_TEMPLATE = "stories/includes/story_card.html"
@@ -95,13 +96,23 @@ def draw_card(values: dict) -> dict:
         "cover_url": reverse("stories:photo", args=[values["cover_pk"], "thumb"]) if values["cover_pk"] else "",
     }
     story |= vote_values(pk=pk, vote_count=values["vote_count"], user_voted=values["user_voted"], own=values["own"])
+    if values.get("marks"):  # a search's matched words, escaped then marked (stories/search.py)
+        story["title_html"] = highlight_prefixes(values["title"], values["marks"])
+        story["excerpt_html"] = highlight_prefixes(values["excerpt"], values["marks"])
     return {"story": story}
 
 
-def render_cards(rows: list[dict], *, reader) -> list[SafeString]:
-    """The card of each row, in order, from the cache where it is there (one round trip)."""
+def render_cards(rows: list[dict], *, reader, marks: list[str] | None = None) -> list[SafeString]:
+    """The card of each row, in order, from the cache where it is there (one round trip).
+
+    `marks`: when searching, the word starts to highlight (stories.search.mark_prefixes); part of
+    the cards' values then, so a searched card is cached apart from the plain one.
+    """
     now = timezone.now()
     parts = [(CARD_TEMPLATE, card_values(row, reader_id=reader.pk, now=now)) for row in rows]
+    if marks:
+        for _template, values in parts:
+            values["marks"] = list(marks)
     return render_fragments(parts, draw=draw_card)
 
 

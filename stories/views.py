@@ -21,7 +21,7 @@ from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, 
 from stories.guestbook import exchanged_store
 from stories.models import Comment, Flag, Story
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
-from stories.search import Query, did_you_mean_url, search_stories, understand
+from stories.search import Query, did_you_mean_url, mark_prefixes, search_stories, understand
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -64,7 +64,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "stories": rows,
         "has_next": has_next,
-        "cards": render_cards(rows, reader=request.user),
+        "cards": render_cards(rows, reader=request.user, marks=mark_prefixes(query) if query else None),
     }
     context |= page_links(request, page, has_next)
     if is_htmx(request):
@@ -195,7 +195,8 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     entries, has_next = paginate(own.for_cards(request.user) if query else guestbook.filter(store=store), page)
     partner = exchanged_store(store, timezone.localdate())
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
-    cards = render_cards([*entries, *partner_entries], reader=request.user)  # one cache read for both lists
+    marks = mark_prefixes(query) if query else None  # the matched words marked (in the partner's entries too)
+    cards = render_cards([*entries, *partner_entries], reader=request.user, marks=marks)  # one cache read
     can_write = services.can_write_guestbook(user=request.user, store=store)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(

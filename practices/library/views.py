@@ -43,9 +43,11 @@ def library(request: HttpRequest) -> HttpResponse:
         standards = standards.for_list().order_by(*LIBRARY_SORTS[filters["sort"]])
     page = page_number(request)
     rows, has_next = paginate(standards, page)
-    if query:  # the matched words marked in titles (escaped first)
+    if query:  # the matched words marked in titles and summaries (escaped first)
         for row in [*rows, *stories]:
             row.title_html = highlight(row.title, query)
+        for row in rows:
+            row.summary_html = highlight(row.summary, query)
     context = {
         "did_you_mean": query.did_you_mean if query else "",
         "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",

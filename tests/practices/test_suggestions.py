@@ -131,3 +131,11 @@ def test_hostile_input_never_fails(client, cast, shelf, text):
     expected = 400 if any(ord(character) < 32 for character in text) else 200
     for headers in [{"HX-Request": "true"}, {}]:
         assert client.get(SUGGEST, {"q": text}, headers=headers).status_code == expected
+
+
+def test_the_library_marks_the_matched_words_in_summaries(client, cast):
+    make_standard(cast.julien, title="Accueil", summary="<b>Un café</b> offert à l'attente.", practice="-")
+    client.force_login(cast.lea)
+    page = client.get("/library/", {"q": "cafe"}).content.decode()
+    assert "&lt;b&gt;Un <mark>café</mark>&lt;/b&gt; offert" in page
+    assert "<mark>" not in client.get("/library/").content.decode()

@@ -193,3 +193,27 @@ class FiveWordsTests:
         library = client.get("/library/", {"q": q}).context
         assert standard in [s.title for s in library["standards"]]
         assert story in [s.title for s in library["stories"]]
+
+
+class HighlightTests:
+    def test_feed_cards_mark_the_matched_words_only_when_searching(self, client, cast, stories):
+        client.force_login(cast.lea)
+        page = client.get("/stories/", {"q": "averses"}).content.decode()
+        assert "Une <mark>averse</mark> soudaine" in page
+        page = client.get("/stories/", {"q": "parapluyes"}).content.decode()
+        assert "<mark>Parapluies</mark> prêtés" in page
+        # The same card without a search (its cached fragment is another one): nothing marked.
+        assert "<mark>" not in client.get("/stories/").content.decode()
+
+    def test_a_hostile_title_stays_escaped_on_a_card(self, client, cast):
+        make_story(cast.camille, title="<img src=x onerror=alert(1)> café", body="<b>café</b> & co")
+        client.force_login(cast.lea)
+        page = client.get("/stories/", {"q": "cafe"}).content.decode()
+        assert "&lt;img src=x onerror=alert(1)&gt; <mark>café</mark>" in page
+        assert "<img src=x" not in page
+
+    def test_the_store_page_marks_its_matching_entries(self, client, cast):
+        make_story(cast.camille, kind=Story.Kind.GUESTBOOK, store=cast.paris, title="Merci", body="Un café offert.")
+        client.force_login(cast.lea)
+        page = client.get(f"/stores/{cast.paris.slug}/", {"q": "cafe"}).content.decode()
+        assert "Un <mark>café</mark> offert" in page
