@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -229,6 +230,23 @@ def discussion_values(story: Story, comments: list[Comment], *, reader, can_reac
     }
 
 
+COMMENT_THREADS = 50  # a very long discussion is shown this many threads at a time
+
+
+def story_threads(story: Story, page: int) -> tuple[list[Comment], bool]:
+    """One page of the story's threads (COMMENT_THREADS first comments, each with its replies), in one query,
+    and whether more threads follow."""
+    start = (min(page, 1000) - 1) * COMMENT_THREADS
+    threads = story.comments.filter(parent=None).order_by("created_at", "pk").values("pk")
+    threads = threads[start : start + COMMENT_THREADS + 1]
+    comments = list(story.comments.for_story_page().filter(Q(pk__in=threads) | Q(parent_id__in=threads)))
+    tops = [comment for comment in comments if comment.parent_id is None]
+    if len(tops) <= COMMENT_THREADS:
+        return comments, False
+    extra = tops[-1].pk  # the first thread of the next page: only here to say there is one
+    return [c for c in comments if extra not in (c.pk, c.parent_id)], True
+
+
 def story_page_context(
     request: HttpRequest, story: Story, *, comment_form: CommentForm | None = None, tried_form: TriedForm | None = None
 ) -> dict:
@@ -241,7 +259,8 @@ def story_page_context(
     can_react = story.status == Story.Status.PUBLISHED
     can_manage_standards = user.has_perm("practices.manage_standards")
     show_standard = bool(story.standard_slug) and (story.standard_status != "draft" or can_manage_standards)
-    comments = list(story.comments.for_story_page()) if story.has_discussion else []
+    comments_page = max(_int(request.GET.get("comments")) or 1, 1)
+    comments, more_comments = story_threads(story, comments_page) if story.has_discussion else ([], False)
     tries = list(story.tries.select_related("store")) if story.tried_count else []
     body_html, comments_html = render_fragments(
         [
@@ -260,6 +279,8 @@ def story_page_context(
         ),
         "body_html": body_html,
         "comments_html": comments_html,
+        "comments_prev_url": f"?comments={comments_page - 1}#comments" if comments_page > 1 else "",
+        "comments_next_url": f"?comments={comments_page + 1}#comments" if more_comments else "",
         "tries": tries,
         "can_try": can_react
         and can_try(story=story, store_id=user.store_id)
