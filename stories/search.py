@@ -252,7 +252,7 @@ SUGGEST_EXPANSIONS = 12  # known words per typed prefix (PostgreSQL)
 
 
 def suggest_prefixes(text: str) -> list[str]:
-    """The typed words, accent-free, at most SUGGEST_WORDS; none when fewer than SUGGEST_MIN_CHARS letters were typed."""
+    """The typed words, accent-free, at most SUGGEST_WORDS; none for fewer than SUGGEST_MIN_CHARS letters."""
     words = [word[:SEARCH_WORD_MAX] for word in WORD.findall(search_text(text[:MAX_QUERY_LENGTH]))]
     if sum(len(word) for word in words) < SUGGEST_MIN_CHARS:
         return []
@@ -296,9 +296,7 @@ def suggest_stories(queryset: QuerySet, prefixes: list[str], *, limit: int, text
         found = queryset.filter(search_vector=text_query)
     else:
         expression = " AND ".join(f'"{prefix}"*' for prefix in prefixes)
-        found = queryset.filter(
-            pk__in=RawSQL("SELECT rowid FROM story_fts WHERE story_fts MATCH %s", [expression])
-        )
+        found = queryset.filter(pk__in=RawSQL("SELECT rowid FROM story_fts WHERE story_fts MATCH %s", [expression]))
     candidates = found.order_by("-hot_score").values("pk")[:CANDIDATES]
     return (
         queryset.model.objects.filter(pk__in=candidates)

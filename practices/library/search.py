@@ -154,8 +154,7 @@ def suggest(text: str, *, standards: QuerySet, stories: QuerySet) -> Suggestions
             for pk, title in story_rows
         ],
         tags=[
-            Suggestion(highlight_prefixes(f"#{name}", prefixes), f"{feed_url}?tag={slug}")
-            for name, slug in tag_rows
+            Suggestion(highlight_prefixes(f"#{name}", prefixes), f"{feed_url}?tag={slug}") for name, slug in tag_rows
         ],
     )
 

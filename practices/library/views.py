@@ -10,7 +10,8 @@ from config.paging import page_links, page_number, paginate
 from practices.access import get_standard_for_user, require_perm
 from practices.library import services
 from practices.library.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
-from practices.library.search import search, suggest as suggestions_for
+from practices.library.search import search
+from practices.library.search import suggest as suggestions_for
 from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
 from stories.access import get_story_for_user

@@ -153,8 +153,5 @@ def person_standards(person: User) -> QuerySet:
 def person_stories(person: User, viewer: User) -> QuerySet:
     """`person`'s stories as `viewer` may see them, the newest first."""
     return (
-        Story.objects.visible_to(viewer)
-        .filter(author=person)
-        .select_related("pillar")
-        .order_by("-published_at", "-pk")
+        Story.objects.visible_to(viewer).filter(author=person).select_related("pillar").order_by("-published_at", "-pk")
     )
