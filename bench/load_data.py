@@ -36,6 +36,7 @@ from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from accounts.models import Store, User  # noqa: E402
 from config.text import search_text  # noqa: E402
+from practices.library.services import standard_counts_update  # noqa: E402
 from practices.models import Promotion, Standard, StandardRevision  # noqa: E402
 from stories.models import Pillar, SearchWord, Story, hot_score, search_words  # noqa: E402
 
@@ -316,6 +317,9 @@ def load_standards(total: int, seed: int) -> None:
             "UPDATE stories_story s SET standard_title = st.title, standard_slug = st.slug, standard_status = st.status"
             " FROM practices_promotion p JOIN practices_standard st ON st.id = p.standard_id WHERE p.story_id = s.id"
         )
+    # The counters the library sorts on (practices.library.services.standard_counts_update), in one UPDATE.
+    standard_counts_update(standards=Standard.objects.all())
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"Loaded {total} standards in {time.monotonic() - started:.1f} s.")
 
