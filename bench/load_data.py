@@ -371,6 +371,7 @@ def load_standards(total: int, seed: int) -> None:
     story_ids = rng.sample(published, min(total, len(published)))
     now = timezone.now()
     started = time.monotonic()
+    first = Standard.objects.count()  # slugs stay unique when loading into a database that has some
     for offset in range(0, total, CHUNK):
         standards, words = [], set()
         for number in range(offset, min(offset + CHUNK, total)):
@@ -384,7 +385,7 @@ def load_standards(total: int, seed: int) -> None:
             retired = rng.random() < 0.05
             standard = Standard(
                 title=title,
-                slug=f"{slugify(title)[:120]}-{number}",
+                slug=f"{slugify(title)[:120]}-{first + number}",
                 summary=summary,
                 practice=practice,
                 practice_html=f"<p>{escape(practice)}</p>",

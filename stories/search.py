@@ -28,7 +28,7 @@ from functools import reduce
 from operator import add, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, Expression, F, FloatField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Substr
@@ -248,7 +248,9 @@ def highlight_prefixes(text: str, prefixes: list[str] | tuple[str, ...]) -> Safe
 
 SUGGEST_MIN_CHARS = 2
 SUGGEST_WORDS = 4
-SUGGEST_EXPANSIONS = 12  # known words per typed prefix (PostgreSQL)
+# Suggestions come from the hottest stories only: a bounded walk of the hotness index, whatever the words
+# (a full-text condition here would let the planner misjudge a rare prefix and walk every row).
+SUGGEST_WINDOW = 2000
 
 
 def suggest_prefixes(text: str) -> list[str]:
@@ -259,48 +261,26 @@ def suggest_prefixes(text: str) -> list[str]:
     return words[:SUGGEST_WORDS]
 
 
-def title_starts(prefixes: list[str]) -> Q:
-    """Every prefix starts a word of the title (on `title_text`, aliased to TITLE_TEXT)."""
-    return reduce(lambda a, b: a & b, [Q(title_text__contains=f" {prefix}") for prefix in prefixes])
+def titles_in_window(queryset: QuerySet, *, order: str, prefixes: list[str], limit: int, fields: list[str]) -> list:
+    """`fields` of the rows, among the SUGGEST_WINDOW first of `queryset` by `order` (descending), whose title
+    has a word starting with each prefix (accents ignored): at most `limit`, in that order.
 
-
-def prefix_tsquery(prefixes: list[str]) -> SearchQuery | None:
-    """PostgreSQL: each prefix as one of the known words it starts (the lexicon; stemmed then by the configurations).
-
-    Prefix matching on stemmed lexemes misses ("reparati" is no prefix of "repar"), so the
-    lexicon of unstemmed words turns each prefix into whole words first: one bounded query.
+    The window is a subquery with its own LIMIT, which the planner cannot merge into the outer
+    query: an index walk of SUGGEST_WINDOW rows, then their titles compared, on both engines and at
+    any size of table. (A full-text condition or a plain IN would let the planner misjudge a
+    rare prefix and walk or loop over every row.)
     """
     if not prefixes:
-        return None
-    starts = reduce(or_, [Q(word__startswith=prefix) for prefix in prefixes])
-    known = list(SearchWord.objects.filter(starts).order_by("word").values_list("word", flat=True)[:500])
-    groups = []
-    for prefix in prefixes:
-        words = [prefix, *sorted((w for w in known if w.startswith(prefix) and WORD.fullmatch(w)), key=len)]
-        groups.append("(" + " | ".join(dict.fromkeys(words[: SUGGEST_EXPANSIONS + 1])) + ")")
-    raw = " & ".join(groups)
-    return SearchQuery(raw, config="french", search_type="raw") | SearchQuery(raw, config="english", search_type="raw")
-
-
-def suggest_stories(queryset: QuerySet, prefixes: list[str], *, limit: int, text_query=None) -> QuerySet:
-    """Stories of `queryset` whose title has a word starting with each prefix, hottest first, at most `limit`.
-
-    Bounded like the search: the full-text index (or FTS5) decides at most CANDIDATES
-    hottest rows, and only those have their titles compared.
-    """
-    if not prefixes:
-        return queryset.none()
-    if connection.vendor == "postgresql":
-        if text_query is None:
-            text_query = prefix_tsquery(prefixes)
-        found = queryset.filter(search_vector=text_query)
-    else:
-        expression = " AND ".join(f'"{prefix}"*' for prefix in prefixes)
-        found = queryset.filter(pk__in=RawSQL("SELECT rowid FROM story_fts WHERE story_fts MATCH %s", [expression]))
-    candidates = found.order_by("-hot_score").values("pk")[:CANDIDATES]
-    return (
-        queryset.model.objects.filter(pk__in=candidates)
-        .alias(title_text=TITLE_TEXT)
-        .filter(title_starts(prefixes))
-        .order_by("-hot_score", "-pk")[:limit]
-    )
+        return []
+    connection_ = connections[queryset.db]
+    quote = connection_.ops.quote_name
+    columns = list(dict.fromkeys([*fields, "id", "title", "search_document", order]))
+    window = queryset.order_by(f"-{order}", "-id").values(*columns)[:SUGGEST_WINDOW]
+    sql, params = window.query.sql_with_params()
+    title_text = "(' ' || substr(w.search_document, 1, length(w.title)))"
+    matches = " AND ".join([f"{title_text} LIKE %s"] * len(prefixes))  # prefixes are letters and digits only
+    selected = ", ".join(f"w.{quote(name)}" for name in fields)
+    outer = f"SELECT {selected} FROM ({sql}) w WHERE {matches} ORDER BY w.{quote(order)} DESC, w.id DESC LIMIT %s"  # noqa: S608
+    with connection_.cursor() as cursor:
+        cursor.execute(outer, [*params, *[f"% {prefix}%" for prefix in prefixes], limit])
+        return cursor.fetchall()

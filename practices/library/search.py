@@ -24,19 +24,15 @@ from taggit.models import Tag
 
 from config.text import search_text
 from stories.search import (
-    CANDIDATES,
     CLOSE_RATIO,
-    TITLE_TEXT,
     Query,
     _close,
     highlight_prefixes,
     postgresql_matches,
-    prefix_tsquery,
     search_stories,
     singular,
     suggest_prefixes,
-    suggest_stories,
-    title_starts,
+    titles_in_window,
     understand,
 )
 
@@ -123,27 +119,20 @@ class Suggestions:
 def suggest(text: str, *, standards: QuerySet, stories: QuerySet) -> Suggestions:
     """Standards, stories and tags whose title or name has a word starting with each typed word (accents ignored).
 
-    At most a handful of each, in a fixed number of bounded queries (indexes and LIMITs);
+    At most a handful of each, in three bounded queries whatever the words and the size of
+    the tables (stories.search.titles_in_window: index walks of SUGGEST_WINDOW rows, LIMITs);
     nothing for fewer than two letters.
     """
     prefixes = suggest_prefixes(text)
     if not prefixes:
         return Suggestions(standards=[], stories=[], tags=[])
-    text_query = prefix_tsquery(prefixes) if connection.vendor == "postgresql" else None
-    if text_query is not None:  # the GIN index decides the candidates
-        found = standards.filter(search_vector=text_query).order_by("-published_at").values("pk")[:CANDIDATES]
-        standards = standards.model.objects.filter(pk__in=found)
-    standard_rows = (
-        standards.alias(title_text=TITLE_TEXT)
-        .filter(title_starts(prefixes))
-        .order_by("-published_at", "-pk")
-        .values_list("title", "slug")[:SUGGEST_STANDARDS]
+    # The newest standards and the hottest stories, SUGGEST_WINDOW of each (index walks), their titles compared.
+    standard_rows = titles_in_window(
+        standards, order="published_at", prefixes=prefixes, limit=SUGGEST_STANDARDS, fields=["title", "slug"]
     )
-    story_rows = suggest_stories(stories, prefixes, limit=SUGGEST_STORIES, text_query=text_query).values_list(
-        "pk", "title"
+    story_rows = titles_in_window(
+        stories, order="hot_score", prefixes=prefixes, limit=SUGGEST_STORIES, fields=["id", "title"]
     )
-    tag_rows = matching_tags(prefixes)
-    feed_url = reverse("stories:feed")
     return Suggestions(
         standards=[
             Suggestion(highlight_prefixes(title, prefixes), reverse("practices:standard", args=[slug]))
@@ -153,10 +142,17 @@ def suggest(text: str, *, standards: QuerySet, stories: QuerySet) -> Suggestions
             Suggestion(highlight_prefixes(title, prefixes), reverse("stories:detail", args=[pk]))
             for pk, title in story_rows
         ],
-        tags=[
-            Suggestion(highlight_prefixes(f"#{name}", prefixes), f"{feed_url}?tag={slug}") for name, slug in tag_rows
-        ],
+        tags=tag_suggestions(prefixes),
     )
+
+
+def tag_suggestions(prefixes: list[str]) -> list[Suggestion]:
+    """The matching tags, each a link to the feed of that tag."""
+    feed_url = reverse("stories:feed")
+    return [
+        Suggestion(highlight_prefixes(f"#{name}", prefixes), f"{feed_url}?tag={slug}")
+        for name, slug in matching_tags(prefixes)
+    ]
 
 
 def matching_tags(prefixes: list[str]) -> list[tuple[str, str]]:

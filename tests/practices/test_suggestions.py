@@ -1,7 +1,6 @@
 """Suggestions as one types (practices/library/views.py suggest): titles and tags, accents ignored, bounded."""
 
 import pytest
-from django.db import connection
 
 from stories.models import Story
 from stories.services import story_set_status
@@ -69,6 +68,19 @@ class SuggestTests:
         client.force_login(cast.julien)
         assert "Un <mark>café</mark> offert" not in links(client, "caf")
 
+    def test_it_suggests_only_from_a_bounded_window_of_the_hottest_stories(self, client, cast, monkeypatch):
+        from stories import search
+
+        monkeypatch.setattr(search, "SUGGEST_WINDOW", 2)
+        cold = make_story(cast.camille, title="Café froid", body="x")
+        for i in range(2):
+            make_story(cast.camille, title=f"Autre {i}", body="x")
+        Story.objects.filter(pk=cold.pk).update(hot_score=-1)
+        client.force_login(cast.lea)
+        assert "froid" not in links(client, "caf")  # outside the window: the search (Enter) finds it
+        Story.objects.filter(pk=cold.pk).update(hot_score=1e6)
+        assert "Café froid".replace("Café", "<mark>Café</mark>") in links(client, "caf")
+
     def test_it_waits_for_two_letters(self, client, cast, shelf):
         client.force_login(cast.lea)
         assert "<li>" not in links(client, "c")
@@ -95,9 +107,9 @@ class SuggestTests:
             make_story(cast.camille, title=f"Café numéro {i}", body="x", tags=[f"cafe-{i}"])
             make_standard(cast.julien, title=f"Café standard {i}", summary="x")
         client.force_login(cast.lea)
-        # session, user; on PostgreSQL the known words the typed ones start (stories/search.py prefix_tsquery);
-        # standards, stories, tags
-        with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
+        # session, user; the newest standards, the hottest stories (each a bounded window whose titles are
+        # compared: stories/search.py titles_in_window), tags
+        with django_assert_num_queries(5):
             page = links(client, "caf")
         assert page.count("<li>") == min(count, 3) * 2 + min(count, 5)
 
