@@ -8,11 +8,11 @@ the number of stories, standards or roles.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
-from practices.models import Promotion, Referent, Standard
+from practices.models import Referent, Standard
 from practices.onboarding.services import Refused
 from stories.models import Pillar, Story
 
@@ -103,7 +103,7 @@ class Recognition:
 
 
 def recognition(person: User, viewer: User) -> Recognition:
-    """The person's latest stories (as `viewer` may see them), their reach and their roles, in five queries.
+    """The person's latest stories (as `viewer` may see them), their reach and their roles, in four queries.
 
     Each list is bounded (PROFILE_STORIES, PROFILE_STANDARDS) and comes with its count;
     the profile links to the whole list, paged (person_stories, person_standards).
@@ -121,14 +121,9 @@ def recognition(person: User, viewer: User) -> Recognition:
             stores=Count("tries__store", filter=other_store, distinct=True),
         )
     )
-    standards = list(person_standards(person)[:PROFILE_STANDARDS])
-    standard_count = (
-        Promotion.objects.filter(story__author=person)
-        .exclude(standard__status=Standard.Status.DRAFT)
-        .values("standard")
-        .distinct()
-        .count()
-    )
+    # The latest few, each row also carrying how many there are in all (a window over the grouped rows).
+    standards = list(person_standards(person).annotate(total=Window(Count("*")))[:PROFILE_STANDARDS])
+    standard_count = standards[0].total if standards else 0
     roles = list(Referent.objects.filter(person=person).select_related("pillar", "region").order_by("region__name"))
     return Recognition(
         stories=stories,

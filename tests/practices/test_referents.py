@@ -292,9 +292,9 @@ class RecognitionTests:
             name(cast, cast.camille, pillar)
         client.force_login(cast.lea)
         # session, user, permissions and unread count (one query), the person (store, region), their groups;
-        # recognition: latest stories, counts of stories and stores, the latest standards inspired, how many
-        # standards inspired, referent roles
-        with django_assert_num_queries(10):
+        # recognition: latest stories, counts of stories and stores, the latest standards inspired (with how
+        # many in all), referent roles
+        with django_assert_num_queries(9):
             response = client.get(reverse("accounts:profile", args=["camille"]))
         recognition = response.context["recognition"]
         assert len(recognition.standards) == min(count, 10) and recognition.standard_count == count
