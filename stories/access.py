@@ -10,10 +10,9 @@ from stories.models import Comment, Story, StoryPhoto
 def get_story_for_user(request: HttpRequest, pk: int, *, write: bool = False, react: bool = False) -> Story:
     """The story if the signed-in person may see it; with write, change it; with react, vote or comment on it.
 
-    Reactions only go to published stories: a hidden or deleted one answers 404. The
-    story comes with what its page shows (StoryQuerySet.for_page).
+    Reactions only go to published stories: a hidden or deleted one answers 404.
     """
-    stories = Story.objects.visible_to(request.user).for_page(request.user)
+    stories = Story.objects.visible_to(request.user)
     story = get_object_or_404(stories.published() if react else stories, pk=pk)
     if write and not story.can_edit(request.user):
         raise PermissionDenied

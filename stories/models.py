@@ -7,14 +7,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
 
 from accounts.models import Store
 from config.text import search_text
@@ -88,14 +86,64 @@ def update_story_fts(queryset: models.QuerySet) -> int:
     return len(pks)
 
 
-# A card's columns (StoryQuerySet.for_cards); tags come joined as "slug<TAG_PART>name<TAG_SEP>...".
-CARD_FIELDS = [
-    *["pk", "kind", "title", "status", "published_at", "vote_count", "comment_count", "tried_count"],
-    *["author_id", "author__username", "author__display_name", "author__first_name", "author__last_name"],
-    *["author_is_referent", "store__name", "store__slug", "pillar__slug", "pillar__name", "pillar__name_fr"],
-]
+# What a story card shows (stories.pages.draw_card), and the names a story page shows beside the
+# story's own columns (stories.pages.body_values), in this order; tags come joined as
+# "slug<TAG_PART>name<TAG_SEP>...". Written out: the ORM took about ten times longer to build this
+# query than the database takes to run it, and the feed and story pages run it on every request.
+CARD_SQL = """
+SELECT s.id, s.kind, s.title, s.published_at, s.vote_count, s.comment_count, s.tried_count,
+       s.author_id, u.username, u.display_name, u.first_name, u.last_name, s.author_is_referent,
+       st.slug, st.name, r.name, p.slug, p.name, p.name_fr, SUBSTR(s.body, 1, %s),
+       (SELECT {join_tags}(t.slug || %s || t.name, %s) FROM taggit_taggeditem ti
+         JOIN taggit_tag t ON t.id = ti.tag_id WHERE ti.content_type_id = %s AND ti.object_id = s.id),
+       (SELECT ph.id FROM stories_storyphoto ph WHERE ph.story_id = s.id ORDER BY ph.position, ph.id LIMIT 1),
+       (SELECT ph.alt_text FROM stories_storyphoto ph WHERE ph.story_id = s.id ORDER BY ph.position, ph.id LIMIT 1),
+       EXISTS(SELECT 1 FROM stories_vote v WHERE v.story_id = s.id AND v.user_id = %s),
+       EXISTS(SELECT 1 FROM stories_comment c WHERE c.story_id = s.id)
+FROM stories_story s
+JOIN accounts_user u ON u.id = s.author_id
+LEFT JOIN accounts_store st ON st.id = s.store_id
+LEFT JOIN accounts_region r ON r.id = st.region_id
+LEFT JOIN stories_pillar p ON p.id = s.pillar_id
+WHERE s.id IN ({ids})
+"""
 EXCERPT_SOURCE_CHARS = 400  # cards show two lines of the story: its first characters are enough
 TAG_PART, TAG_SEP = "\x1f", "\x1e"  # control characters: no tag can hold one (config.text)
+
+
+CARD_COLUMNS = [
+    *["pk", "kind", "title", "published_at", "vote_count", "comment_count", "tried_count", "author_id"],
+    *["author_username", "author_display_name", "author_first_name", "author_last_name", "author_is_referent"],
+    *["store_slug", "store_name", "region_name", "pillar_slug", "pillar_name", "pillar_name_fr", "body_start"],
+    *["tags_joined", "cover_pk", "cover_alt", "user_voted", "has_discussion"],
+]
+
+
+def card_rows(ids: list[int], *, reader_id: int | None) -> list[dict]:
+    """What the cards of these stories show (CARD_SQL's columns), in the order of `ids`: one query.
+
+    `has_discussion`: whether the story has comments at all, hidden or not (most have none,
+    and a story page then skips their query); a cover (`cover_pk`) tells it has photos.
+
+    Plain values only, so a row is its card's cache key (stories.pages.render_cards).
+    """
+    if not ids:
+        return []
+    connection = connections["default"]
+    join_tags = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    sql = CARD_SQL.format(join_tags=join_tags, ids=", ".join(["%s"] * len(ids)))
+    story_type = ContentType.objects.get_for_model(Story).pk  # Django keeps it in memory after the first read
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [EXCERPT_SOURCE_CHARS, TAG_PART, TAG_SEP, story_type, reader_id, *ids])
+        rows = {row[0]: dict(zip(CARD_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+    if connection.vendor == "sqlite":  # SQLite gives text for times and 0/1 for booleans
+        for row in rows.values():
+            published_at = row["published_at"]
+            published_at = datetime.fromisoformat(published_at) if isinstance(published_at, str) else published_at
+            row["published_at"] = published_at.replace(tzinfo=UTC) if published_at.tzinfo is None else published_at
+            for name in ("author_is_referent", "user_voted", "has_discussion"):
+                row[name] = bool(row[name])
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -115,59 +163,11 @@ class StoryQuerySet(models.QuerySet):
         """Stories everyone may read."""
         return self.filter(status=Story.Status.PUBLISHED)
 
-    def with_tags(self):
-        """Annotate tags_joined: the story's tags as "slug<TAG_PART>name<TAG_SEP>…" (stories.pages.split_tags)."""
-        story_type = ContentType.objects.get_for_model(Story)  # Django keeps it in memory after the first read
-        tags = (
-            TaggedItem.objects.filter(content_type=story_type, object_id=OuterRef("pk"))
-            .order_by()
-            .values("object_id")
-            .annotate(names=StringAgg(Concat("tag__slug", Value(TAG_PART), "tag__name"), Value(TAG_SEP)))
-            .values("names")
-        )
-        return self.annotate(tags_joined=Subquery(tags))
-
-    def for_page(self, user):
-        """A story with what its page shows: author, store and region, pillar, tags, the reader's vote, and
-        whether it has photos or comments at all (has_photos, has_discussion: most have neither, and the page
-        then skips their queries)."""
-        return (
-            self.select_related("author", "store__region", "pillar")
-            .with_tags()
-            .with_user_vote(user)
-            .annotate(
-                has_photos=Exists(StoryPhoto.objects.filter(story=OuterRef("pk"))),
-                has_discussion=Exists(Comment.objects.filter(story=OuterRef("pk"))),
-            )
-        )
-
-    def for_cards(self, user):
-        """Everything a story card shows, as plain values (stories.pages.card_values), in one query.
-
-        Names come from their own rows (author, store, pillar, tags), so a rename shows
-        on the next page; `user_voted` is the reader's vote.
-        """
-        cover = StoryPhoto.objects.filter(story=OuterRef("pk")).order_by("position", "pk")
-        return (
-            self.with_tags()
-            .values(*CARD_FIELDS, "tags_joined")
-            .annotate(
-                cover_pk=Subquery(cover.values("pk")[:1]),
-                body_start=Substr("body", 1, EXCERPT_SOURCE_CHARS),
-                cover_alt=Subquery(cover.values("alt_text")[:1]),
-                user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)),
-            )
-        )
-
     def visible_to(self, user):
         """Published stories, plus hidden ones for their author and curators."""
         if user.has_perm("stories.moderate_story"):
             return self.exclude(status=Story.Status.DELETED)
         return self.filter(Q(status=Story.Status.PUBLISHED) | Q(status=Story.Status.HIDDEN, author=user))
-
-    def with_user_vote(self, user):
-        """Annotate user_voted: did this person vote for each story? Part of the same query."""
-        return self.annotate(user_voted=Exists(Vote.objects.filter(story=OuterRef("pk"), user_id=user.pk)))
 
     def update_search_vectors(self) -> int:
         """Recompute the stored full-text vectors of these stories (PostgreSQL; SQLite searches the text)."""

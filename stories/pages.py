@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from accounts.models import person_name
 from config.fragments import render_fragment, render_fragments
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
-from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story
+from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story, card_rows
 from stories.search import highlight_prefixes
 from stories.services import can_try
 
@@ -35,7 +35,7 @@ def pillar_label(name: str | None, name_fr: str | None) -> str:
 
 
 def split_tags(joined: str | None) -> list[tuple[str, str]]:
-    """(slug, name) pairs from StoryQuerySet.with_tags()'s joined tags, by name."""
+    """(slug, name) pairs from a card row's joined tags (stories.models.card_rows), by name."""
     pairs = [tuple(tag.split(TAG_PART, 1)) for tag in joined.split(TAG_SEP)] if joined else []
     return sorted(pairs, key=lambda pair: pair[1])
 
@@ -60,57 +60,46 @@ def vote_values(*, pk: int, vote_count: int, user_voted: bool, own: bool) -> dic
     return {"vote_url": reverse("stories:vote", args=[pk]), "votes_text": votes, "user_voted": user_voted, "own": own}
 
 
-def card_values(row: dict, *, reader_id: int, now: datetime) -> dict:
-    """What the card of `row` (from StoryQuerySet.for_cards()) shows to this reader now: its cache key."""
-    author = (row["author__display_name"], row["author__first_name"], row["author__last_name"], row["author__username"])
-    return {
-        **{name: row[name] for name in ("pk", "kind", "title", "published_at", "vote_count", "comment_count")},
-        "tried_count": row["tried_count"],
-        "excerpt": excerpt(row["body_start"]),
-        **{name: row[name] for name in ("user_voted", "author_is_referent", "cover_pk", "cover_alt")},
-        "age": timesince(row["published_at"], now, depth=1),
-        "own": row["author_id"] == reader_id,
-        "author": person_name(*author, pk=row["author_id"]),
-        "store": (row["store__slug"], row["store__name"]) if row["store__slug"] else None,
-        "pillar": pillar_label(row["pillar__name"], row["pillar__name_fr"]),
-        "tags": split_tags(row["tags_joined"]),
-    }
-
-
 def draw_card(values: dict) -> dict:
-    """The card's context, from its values: texts and links written here, when a card is drawn.
+    """The card's context, from its values (render_cards): texts and links written here, when a card is drawn.
 
     Cheaper than the template engine's tags for the page's most drawn fragment.
     """
-    pk, feed_url, store = values["pk"], reverse("stories:feed"), values["store"]
-    comments, tried = values["comment_count"], values["tried_count"]
+    row, feed_url = values["row"], reverse("stories:feed")
+    pk, comments, tried, store_slug = row["pk"], row["comment_count"], row["tried_count"], row["store_slug"]
+    author = [row[f"author_{name}"] for name in ("display_name", "first_name", "last_name", "username")]
     story = {
-        **values,
-        "kind_label": str(Story.Kind(values["kind"]).label),
+        **{name: row[name] for name in ("pk", "kind", "title", "published_at", "author_is_referent", "cover_alt")},
+        "kind_label": str(Story.Kind(row["kind"]).label),
         "url": reverse("stories:detail", args=[pk]),
-        "byline": gettext("by %(author)s") % {"author": values["author"]},
-        "store_name": store[1] if store else "",
-        "store_url": reverse("stories:store", args=[store[0]]) if store else "",
+        "excerpt": excerpt(row["body_start"]),
+        "age": timesince(row["published_at"], values["now"], depth=1),
+        "byline": gettext("by %(author)s") % {"author": person_name(*author, pk=row["author_id"])},
+        "store_name": row["store_name"] or "",
+        "store_url": reverse("stories:store", args=[store_slug]) if store_slug else "",
+        "pillar": pillar_label(row["pillar_name"], row["pillar_name_fr"]),
         "comments_text": ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
         "tried_text": ngettext("%(counter)s store tried it", "%(counter)s stores tried it", tried) % {"counter": tried},
-        "tag_links": [(name, f"{feed_url}?tag={slug}") for slug, name in values["tags"]],
-        "cover_url": reverse("stories:photo", args=[values["cover_pk"], "thumb"]) if values["cover_pk"] else "",
+        "tag_links": [(name, f"{feed_url}?tag={slug}") for slug, name in split_tags(row["tags_joined"])],
+        "cover_url": reverse("stories:photo", args=[row["cover_pk"], "thumb"]) if row["cover_pk"] else "",
     }
-    story |= vote_values(pk=pk, vote_count=values["vote_count"], user_voted=values["user_voted"], own=values["own"])
+    story |= vote_values(pk=pk, vote_count=row["vote_count"], user_voted=row["user_voted"], own=values["own"])
     if values.get("marks"):  # a search's matched words, escaped then marked (stories/search.py)
-        story["title_html"] = highlight_prefixes(values["title"], values["marks"])
-        story["excerpt_html"] = highlight_prefixes(values["excerpt"], values["marks"])
+        story["title_html"] = highlight_prefixes(row["title"], values["marks"])
+        story["excerpt_html"] = highlight_prefixes(story["excerpt"], values["marks"])
     return {"story": story}
 
 
 def render_cards(rows: list[dict], *, reader, marks: list[str] | None = None) -> list[SafeString]:
-    """The card of each row, in order, from the cache where it is there (one round trip).
+    """The cards of these rows (stories.models.card_rows), in order, from the cache where it is there.
 
-    `marks`: when searching, the word starts to highlight (stories.search.mark_prefixes); part of
-    the cards' values then, so a searched card is cached apart from the plain one.
+    A card's key is its row as read on this request (every value it shows, the reader's
+    vote included), whether the reader wrote it, and the minute its age is told from; when
+    searching, also `marks`, the word starts to highlight (stories.search.mark_prefixes), so a
+    searched card is cached apart from the plain one.
     """
-    now = timezone.now()
-    parts = [(CARD_TEMPLATE, card_values(row, reader_id=reader.pk, now=now)) for row in rows]
+    now = timezone.now().replace(second=0, microsecond=0)
+    parts = [(CARD_TEMPLATE, {"row": row, "own": row["author_id"] == reader.pk, "now": now}) for row in rows]
     if marks:
         for _template, values in parts:
             values["marks"] = list(marks)
@@ -163,10 +152,12 @@ def filter_chips(chosen: dict, choices: dict) -> list[tuple[str, str]]:
 # A story page.
 
 
-def body_values(story: Story, *, show_standard: bool) -> dict:
-    """The story as everyone sees it: text, byline, photos, tags, the standard it inspired, what customers said."""
-    author, store = story.author, story.store
-    photos = story.photos.all() if story.has_photos else []
+def body_values(story: Story, names: dict, *, show_standard: bool) -> dict:
+    """The story as everyone sees it: text, byline, photos, tags, the standard it inspired, what customers said.
+
+    `names`: the story's card row (stories.models.card_rows), for its author's, store's and pillar's names.
+    """
+    photos = story.photos.all() if names["cover_pk"] else []
     return {
         "story": {
             "pk": story.pk,
@@ -176,15 +167,18 @@ def body_values(story: Story, *, show_standard: bool) -> dict:
             "title": story.title,
             "body_html": story.body_html,
             "published_at": story.published_at,
-            "author_name": author.name,
-            "author_username": author.username,
+            "author_name": person_name(
+                *[names[f"author_{name}"] for name in ("display_name", "first_name", "last_name", "username")],
+                pk=story.author_id,
+            ),
+            "author_username": names["author_username"],
             "author_is_referent": story.author_is_referent,
-            "store_name": store.name if store else "",
-            "store_slug": store.slug if store else "",
-            "region_name": store.region.name if store else "",
-            "pillar_slug": story.pillar.slug if story.pillar else "",
-            "pillar_label": story.pillar.label if story.pillar else "",
-            "tags": split_tags(story.tags_joined),
+            "store_name": names["store_name"] or "",
+            "store_slug": names["store_slug"] or "",
+            "region_name": names["region_name"] or "",
+            "pillar_slug": names["pillar_slug"] or "",
+            "pillar_label": pillar_label(names["pillar_name"], names["pillar_name_fr"]),
+            "tags": split_tags(names["tags_joined"]),
         },
         "photos": [(photo.url, photo.thumbnail_url, photo.alt_text, photo.width, photo.height) for photo in photos],
         "standard": (story.standard_title, story.standard_slug) if show_standard else None,
@@ -259,12 +253,13 @@ def story_page_context(
     can_react = story.status == Story.Status.PUBLISHED
     can_manage_standards = user.has_perm("practices.manage_standards")
     show_standard = bool(story.standard_slug) and (story.standard_status != "draft" or can_manage_standards)
+    names = card_rows([story.pk], reader_id=user.pk)[0]
     comments_page = max(_int(request.GET.get("comments")) or 1, 1)
-    comments, more_comments = story_threads(story, comments_page) if story.has_discussion else ([], False)
+    comments, more_comments = story_threads(story, comments_page) if names["has_discussion"] else ([], False)
     tries = list(story.tries.select_related("store")) if story.tried_count else []
     body_html, comments_html = render_fragments(
         [
-            ("stories/includes/story_body.html", body_values(story, show_standard=show_standard)),
+            ("stories/includes/story_body.html", body_values(story, names, show_standard=show_standard)),
             ("stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)),
         ]
     )
@@ -275,7 +270,7 @@ def story_page_context(
     return {
         "story": story,
         "vote": vote_values(
-            pk=story.pk, vote_count=story.vote_count, user_voted=story.user_voted, own=story.author_id == user.pk
+            pk=story.pk, vote_count=story.vote_count, user_voted=names["user_voted"], own=story.author_id == user.pk
         ),
         "body_html": body_html,
         "comments_html": comments_html,

@@ -19,7 +19,7 @@ from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
 from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
 from stories.guestbook import exchanged_store
-from stories.models import Comment, Flag, Story
+from stories.models import Comment, Flag, Story, card_rows
 from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
 from stories.search import Query, did_you_mean_url, mark_prefixes, search_stories, understand
 
@@ -57,7 +57,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     filters = FeedFilterForm(request.GET).filters()
     page = page_number(request)
     query = understand(filters["q"]) if filters["q"] else None
-    rows, has_next = paginate(feed_stories(filters, query).for_cards(request.user), page)
+    ids, has_next = paginate(feed_stories(filters, query).values_list("pk", flat=True), page)
+    rows = card_rows(ids, reader_id=request.user.pk)
     context = {
         "did_you_mean": query.did_you_mean if query else "",
         "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
@@ -186,17 +187,19 @@ def stores(request: HttpRequest) -> HttpResponse:
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     store = get_object_or_404(Store.objects.select_related("region"), slug=slug)
     page = page_number(request)
-    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).ranked("new").for_cards(request.user)
+    guestbook = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK).ranked("new").values_list("pk", flat=True)
     q = request.GET.get("q", "").strip()
     query = understand(q) if q else None
     own = Story.objects.published().filter(kind=Story.Kind.GUESTBOOK, store=store)
     if query:  # the store's entries that match, best first (stories/search.py)
         own = search_stories(own, query)
-    entries, has_next = paginate(own.for_cards(request.user) if query else guestbook.filter(store=store), page)
+    entries, has_next = paginate(own.values_list("pk", flat=True) if query else guestbook.filter(store=store), page)
     partner = exchanged_store(store, timezone.localdate())
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
+    rows = card_rows([*entries, *partner_entries], reader_id=request.user.pk)  # one query, one cache read
+    entries = rows[: len(entries)]
     marks = mark_prefixes(query) if query else None  # the matched words marked (in the partner's entries too)
-    cards = render_cards([*entries, *partner_entries], reader=request.user, marks=marks)  # one cache read
+    cards = render_cards(rows, reader=request.user, marks=marks)
     can_write = services.can_write_guestbook(user=request.user, store=store)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(

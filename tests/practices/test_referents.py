@@ -180,9 +180,9 @@ class ReferentMarkTests:
             name(cast, author, pillar)
         client.force_login(cast.lea)
         # As in tests/stories/test_feed.py: the mark is a column of the story (practices keeps it).
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             client.get("/stories/")
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             page = client.get("/stories/").content.decode()
         assert page.count("referent-mark") == referents
 

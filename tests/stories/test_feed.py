@@ -64,11 +64,11 @@ class FeedTests:
     def test_the_feed_makes_the_same_queries_for_1_or_25_stories(self, client, cast, count, django_assert_num_queries):
         make_stories(cast.camille, count)
         client.force_login(cast.hugo)
-        # session, user (with their store), permissions and unread count (one query), the stories page
-        # (each card's values, tags, cover and my vote in one query), pillars for the filter.
+        # session, user (with their store), permissions and unread count (one query), the page's story
+        # ids, their cards (values, tags, cover and my vote in one query), pillars for the filter.
         # The same whether the cards come from the cache (the second time) or not.
         for _ in range(2):
-            with django_assert_num_queries(5):
+            with django_assert_num_queries(6):
                 response = client.get("/stories/")
             assert len(response.context["stories"]) == min(count, 20)
             assert response.content.decode().count('<article class="story-card') == min(count, 20)
@@ -164,10 +164,10 @@ class StorePageTests:
         make_stories(cast.camille, count, kind="guestbook")
         make_stories(cast.hugo, count, kind="guestbook")
         client.force_login(cast.hugo)
-        # session, user (with store), permissions and unread count, store, entries (cards' values),
-        # all stores (exchange), partner's entries; cached cards or not.
+        # session, user (with store), permissions and unread count, store, entries' ids, all stores
+        # (exchange), partner's entries' ids, both lists' cards (one query); cached cards or not.
         for _ in range(2):
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(8):
                 response = client.get(reverse("stories:store", args=["paris-opera"]))
             assert len(response.context["entries"]) == min(count, 20)
 

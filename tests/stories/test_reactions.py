@@ -280,11 +280,11 @@ class CommentTests:
             services.comment_add(author=cast.hugo, story=story, body=f"Comment {i}")
             services.tried_record(user=make_user(f"u{i}", store=cast.lyon, role="Staff"), story=story)
         client.force_login(cast.lea)
-        # session, user (with store), permissions and unread count, story (author, store, region,
-        # pillar, tags, my vote, whether it has photos or comments), comments with authors, tries with
-        # stores (its photos only when it has some: none here); cached or not.
+        # session, user (with store), permissions and unread count, story, its names (author, store,
+        # region, pillar, tags), my vote and whether it has photos or comments, comments with authors,
+        # tries with stores (its photos only when it has some: none here); cached or not.
         for _ in range(2):
-            with django_assert_num_queries(6):
+            with django_assert_num_queries(7):
                 assert client.get(story.get_absolute_url()).status_code == 200
 
     @pytest.mark.parametrize("count", [1, 51])
@@ -297,9 +297,9 @@ class CommentTests:
         for i in range(1, count):
             services.comment_add(author=cast.hugo, story=story, body=f"Thread {i}")
         client.force_login(cast.lea)
-        # session, user (with store), permissions and unread count, story, one page of threads with their
-        # replies and authors (no tries: none read)
-        with django_assert_num_queries(5):
+        # session, user (with store), permissions and unread count, story, its card row (names, my vote), one
+        # page of threads with their replies and authors (no tries: none read)
+        with django_assert_num_queries(6):
             page = client.get(story.get_absolute_url()).content.decode()
         assert "Thread 0" in page and "Reply to 0" in page
         assert ("Thread 49<" in page) == (count > 49) and "Thread 50<" not in page
