@@ -179,6 +179,17 @@ def prepare_facts(env: dict[str, str], voters: int) -> Facts:
     return facts
 
 
+def python_calls(env: dict[str, str], facts: Facts) -> dict:
+    """Python function calls per request for the feed and the story page, warm and cold (bench/calls.py)."""
+    step("Python calls per request (cProfile, one process)")
+    public = {"session_key": facts["session_key"], "story_id": facts["story_id"]}
+    command = [str(BIN / "python"), "bench/calls.py", json.dumps(public)]
+    result = json.loads(run(command, env, "calls", capture=True).strip().splitlines()[-1])
+    for name, counts in result.items():
+        print(f"   {name}: {counts['warm']:,} calls warm, {counts['cold']:,} cold", flush=True)
+    return result
+
+
 def port_in_use(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex((HOST, port)) == 0
@@ -367,6 +378,7 @@ def main() -> int:
     try:
         prepare_database(args, env)
         facts = prepare_facts(env, args.voters)
+        calls = python_calls(env, facts)
         if redis:
             clear_cache()
         server = start_gunicorn(env, args.port, log)
@@ -406,6 +418,10 @@ def main() -> int:
     rows += reference
     print(f"\nResults ({facts['published_stories']} published stories, redis {'on' if redis else 'off'}):\n")
     print(table(rows))
+    print(
+        "\nPython calls per request (cProfile): "
+        + "; ".join(f"{name} {counts['warm']:,} warm, {counts['cold']:,} cold" for name, counts in calls.items())
+    )
     if loadavg is not None and loadavg > BUSY_LOADAVG:
         print(f"\nWARNING: the load average was {loadavg:.2f} before measuring: other work skews these figures.")
     run_info = {
@@ -423,6 +439,7 @@ def main() -> int:
             "redis": redis,
             "loadavg_1m_before": loadavg,
         },
+        "python_calls_per_request": calls,
     }
     write_json(RESULTS / "latest.json", rows=rows, ceiling_rps=ceiling_rps, run=run_info)
     print(
