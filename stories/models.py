@@ -255,8 +255,11 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_new_idx"),
             models.Index(fields=["status", "-vote_count"], name="story_top_idx"),
             models.Index(fields=["store", "kind", "status", "-published_at"], name="story_store_idx"),
-            # A person's latest stories (the profile, practices.referents.services.person_stories).
-            models.Index(fields=["author", "-published_at"], name="story_author_idx"),
+            # A person's latest stories (the profile, practices.referents.services.person_stories); on PostgreSQL
+            # the profile's counts and the standards their stories inspired read the index alone (INCLUDE).
+            models.Index(
+                fields=["author", "-published_at"], include=["id", "status", "store"], name="story_author_idx"
+            ),
             # The managers' dashboard counts a period's published stories by store, kind, pillar, day and
             # author (practices/dashboard/report.py): all in the index, so PostgreSQL never reads the table.
             models.Index(

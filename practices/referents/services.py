@@ -141,6 +141,7 @@ def person_standards(person: User) -> QuerySet:
         Standard.objects.exclude(status=Standard.Status.DRAFT)
         .filter(promotions__story__author=person)
         .annotate(inspired_at=Max("promotions__created_at"))
+        .only("title", "slug", "status")  # what the lists show: the grouped rows stay narrow
         .order_by("-inspired_at", "-pk")
     )
 
