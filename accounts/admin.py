@@ -1,11 +1,13 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import erasure_admin, roster_admin
-from accounts.models import Region, Store, User
+from accounts.models import PushSubscription, Region, Store, User
+from accounts.services import password_changed
 
 
 @admin.register(Region)
@@ -59,6 +61,15 @@ class UserAdmin(BaseUserAdmin):
     def erase(self, request, queryset):
         return redirect(erasure_admin.erase_url(queryset.values_list("pk", flat=True)))
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page; a new password also makes new private feed links (accounts/feeds.py)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            person = self.get_object(request, unquote(id))
+            if person is not None:
+                password_changed(user=person)
+        return response
+
     def has_erase_permission(self, request) -> bool:
         return request.user.has_perm("accounts.erase_user")
 
@@ -73,3 +84,15 @@ class UserAdmin(BaseUserAdmin):
             path("roster/<int:pk>/apply/", view(roster_admin.roster_apply), name="accounts_user_roster_apply"),
             *super().get_urls(),
         ]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """The devices that receive people's notifications: to see them or remove one (the person can, on their profile)."""
+
+    list_display = ["person", "kinds", "created_at"]
+    search_fields = ["person__username"]
+    readonly_fields = ["person", "endpoint", "p256dh", "auth", "kinds", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -93,6 +93,9 @@ class User(AbstractUser):
         _("browser's language at the last sign-in"), max_length=8, blank=True, editable=False
     )
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # The secret behind the person's private feed links (accounts/feeds.py); empty: no links. A new key
+    # (on request, or when the password changes) makes the old links answer 404.
+    feed_key = models.CharField(_("private feed key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -152,6 +155,8 @@ class Notification(models.Model):
         PROMOTED = "promoted", _("Story promoted")
         REREAD = "reread", _("A standard you read has changed")
         REPORT = "report", _("Content reported")
+        TO_READ = "toread", _("A standard to read for your store")
+        GUESTBOOK = "guestbook", _("A visitor wrote in your store's guestbook")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -204,9 +209,23 @@ class Notification(models.Model):
             }
         if self.kind == self.Kind.REPORT:
             return _("%(actor)s reported content on “%(title)s”.") % {"actor": actor, "title": title}
+        if self.kind == self.Kind.GUESTBOOK:
+            store = self.params.get("store", "")
+            if store:
+                return _("%(actor)s (%(store)s) wrote in your store's guestbook: “%(title)s”.") % {
+                    "actor": actor,
+                    "store": store,
+                    "title": title,
+                }
+            return _("%(actor)s wrote in your store's guestbook: “%(title)s”.") % {"actor": actor, "title": title}
         if self.kind == self.Kind.REREAD:
             return _("The standard “%(standard)s” has changed: read it again and confirm.") % {
                 "standard": self.params.get("standard", ""),
+            }
+        if self.kind == self.Kind.TO_READ:
+            return _("To read: “%(standard)s”. A customer of your store said: “%(words)s”") % {
+                "standard": self.params.get("standard", ""),
+                "words": self.params.get("words", ""),
             }
         return title
 
@@ -247,3 +266,38 @@ class RosterUpload(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (one per device): where to send the person's notifications, and which."""
+
+    class Kind(models.TextChoices):
+        MENTIONS = "mentions", _("Mentions")
+        REPLIES = "replies", _("Replies and comments on my stories")
+        PROMOTIONS = "promotions", _("My stories promoted into standards")
+        REREAD = "reread", _("Standards to read again")
+
+    # Which inbox notifications each choice sends (Notification.Kind).
+    NOTIFICATION_KINDS = {
+        Kind.MENTIONS: {"mention"},
+        Kind.REPLIES: {"reply", "comment"},
+        Kind.PROMOTIONS: {"promoted"},
+        Kind.REREAD: {"reread"},
+    }
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    kinds = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.endpoint[:60]}"
+
+    def wants(self, notification_kind: str) -> bool:
+        return any(notification_kind in self.NOTIFICATION_KINDS.get(kind, ()) for kind in self.kinds)

@@ -57,6 +57,10 @@ def profile_export(person: User) -> dict:
         "is_active": person.is_active,
         "date_joined": person.date_joined,
         "last_login": person.last_login,
+        "push_subscriptions": [
+            {"endpoint": endpoint, "kinds": kinds, "created_at": created_at}
+            for endpoint, kinds, created_at in person.push_subscriptions.values_list("endpoint", "kinds", "created_at")
+        ],
     }
 
 
@@ -111,6 +115,7 @@ def person_erase(*, person: User, delete_content: bool) -> bool:
     for module in data_modules():
         module.erase(person, delete_content=delete_content)
     person.notifications.all().delete()
+    person.push_subscriptions.all().delete()
     sessions_end(user_ids={person.pk})
     person.groups.clear()
     person.user_permissions.clear()
@@ -119,6 +124,7 @@ def person_erase(*, person: User, delete_content: bool) -> bool:
     person.employee_id = None
     person.preferred_language = person.language = person.browser_language = ""
     person.password = make_password(None)
+    person.feed_key = ""  # their private feed links stop
     person.is_active = person.is_staff = person.is_superuser = person.weekly_digest = False
     person.last_login = None
     person.erased_at = timezone.now()

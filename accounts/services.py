@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.feeds import new_feed_key
 from accounts.models import Notification, User
+from accounts.push import push_notifications_queue
 
 
 def notify(
@@ -20,6 +22,7 @@ def notify(
     notification = Notification.objects.create(
         recipient=recipient, actor=actor, kind=kind, url=url, params=params, once_key=once_key
     )
+    push_notifications_queue(notifications=[notification])
     return notification
 
 
@@ -35,7 +38,14 @@ def notify_many(
         for person in recipients
         if actor is None or person.pk != actor.pk
     ]
+    start = timezone.now()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if settings.WEB_PUSH and rows:
+        # ignore_conflicts leaves the new rows without their ids: read back those this call made.
+        made = Notification.objects.filter(
+            once_key=once_key, recipient__in=[row.recipient for row in rows], created_at__gte=start
+        )
+        push_notifications_queue(notifications=list(made))
     return len(rows)
 
 
@@ -58,3 +68,22 @@ def browser_language_record(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES) and language != user.browser_language:
         User.objects.filter(pk=user.pk).update(browser_language=language)
         user.browser_language = language
+
+
+def feed_key_renew(*, user: User) -> str:
+    """Give the person new private feed links (accounts/feeds.py): the old ones stop working at once."""
+    user.feed_key = new_feed_key()
+    User.objects.filter(pk=user.pk).update(feed_key=user.feed_key)
+    return user.feed_key
+
+
+def feed_key_revoke(*, user: User) -> None:
+    """Turn the person's private feed links off: every one of them answers 404 from now on."""
+    user.feed_key = ""
+    User.objects.filter(pk=user.pk).update(feed_key="")
+
+
+def password_changed(*, user: User) -> None:
+    """After a new password: private feed links are made again, so a link copied before no longer works."""
+    if user.feed_key:
+        feed_key_renew(user=user)

@@ -13,5 +13,8 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("digest/", views.digest_setting, name="digest-setting"),
+    path("push/subscriptions/", views.push_subscribe, name="push-subscribe"),
+    path("push/subscriptions/delete/", views.push_unsubscribe, name="push-unsubscribe"),
+    path("feeds/links/", views.feed_links, name="feed-links"),
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest-unsubscribe"),
 ]

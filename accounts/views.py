@@ -1,3 +1,4 @@
+import json
 import math
 
 from axes.models import AccessAttempt
@@ -7,8 +8,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,10 +23,19 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Notification, User
+from accounts.feeds import feed_token
+from accounts.models import Notification, PushSubscription, User
 from accounts.oidc import login_choices
 from accounts.personal_data import person_export
-from accounts.services import browser_language_record, notifications_mark_read, weekly_digest_set
+from accounts.push import push_subscription_delete, push_subscription_save
+from accounts.services import (
+    browser_language_record,
+    feed_key_renew,
+    feed_key_revoke,
+    notifications_mark_read,
+    password_changed,
+    weekly_digest_set,
+)
 from accounts.unsubscribe import unsubscribe_user_pk
 from config import ratelimit
 from config.ratelimit import client_ip, limit_reached
@@ -99,6 +110,24 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the person's private feed links are made again (accounts/feeds.py)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new password from a reset link; the person's private feed links are made again."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's log-in, with company sign-in offered first when it is set up; records the person's languages."""
@@ -142,7 +171,48 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         User.objects.filter(is_active=True).select_related("store__region").prefetch_related("groups"),
         username=username,
     )
-    return render(request, "accounts/profile.html", {"person": person, "password_sign_in": settings.PASSWORD_LOGIN})
+    context = {"person": person, "password_sign_in": settings.PASSWORD_LOGIN, "push": push_settings(request, person)}
+    if person.pk == request.user.pk and person.feed_key:
+        context["feed_links"] = private_feed_links(request, person)
+    return render(request, "accounts/profile.html", context)
+
+
+def private_feed_links(request: HttpRequest, person: User) -> dict[str, str]:
+    """The person's private Atom links, absolute (a feed reader knows no site): standards, stories."""
+    return {
+        feed: request.build_absolute_uri(reverse(f"{feed}-private-feed", args=[feed_token(person, feed)]))
+        for feed in ("standards", "stories")
+    }
+
+
+@require_POST
+def feed_links(request: HttpRequest) -> HttpResponse:
+    """The profile's buttons for private feed links: make (new) ones, or turn them off."""
+    action = request.POST.get("action")
+    if action == "renew":
+        had_links = bool(request.user.feed_key)
+        feed_key_renew(user=request.user)
+        if had_links:
+            messages.success(request, _("Your feed links are new: the earlier ones no longer work."))
+        else:
+            messages.success(request, _("Your private feed links are ready: add them to your feed reader."))
+    elif action == "revoke":
+        feed_key_revoke(user=request.user)
+        messages.success(request, _("Your private feed links are turned off: they no longer work."))
+    else:
+        messages.error(request, _("Choose to make new links or to turn them off."))
+    return redirect(reverse("accounts:profile", args=[request.user.username]) + "#feeds-title")
+
+
+def push_settings(request: HttpRequest, person: User) -> dict | None:
+    """The profile's Web Push choices, for the person's own profile when push is set up."""
+    if not settings.WEB_PUSH or person.pk != request.user.pk:
+        return None
+    chosen = {kind for kinds in person.push_subscriptions.values_list("kinds", flat=True) for kind in kinds}
+    return {
+        "public_key": settings.VAPID_PUBLIC_KEY,
+        "kinds": [(value, label, value in chosen or not chosen) for value, label in PushSubscription.Kind.choices],
+    }
 
 
 def export(request: HttpRequest, username: str) -> HttpResponse:
@@ -212,3 +282,42 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("accounts:notifications")
+
+
+def push_allowed() -> None:
+    if not settings.WEB_PUSH:
+        raise Http404
+
+
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """The profile's script sends this device's Web Push subscription and the kinds chosen (JSON)."""
+    push_allowed()
+    try:
+        data = json.loads(request.body)
+        keys = data.get("keys") or {}
+        endpoint, p256dh, auth = str(data["endpoint"]), str(keys["p256dh"]), str(keys["auth"])
+        kinds = [str(kind) for kind in data.get("kinds") or []]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"error": _("This is not a push subscription.")}, status=400)
+    if data.get("username", request.user.username) != request.user.username:
+        raise PermissionDenied
+    try:
+        subscription = push_subscription_save(
+            person=request.user, endpoint=endpoint, p256dh=p256dh, auth=auth, kinds=kinds
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=400)
+    return JsonResponse({"kinds": subscription.kinds})
+
+
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """This device turned notifications off: forget its subscription (the person's own only)."""
+    push_allowed()
+    try:
+        endpoint = str(json.loads(request.body)["endpoint"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("This is not a push subscription.")}, status=400)
+    push_subscription_delete(person=request.user, endpoint=endpoint)
+    return HttpResponse(status=204)

@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from config.fragments import render_fragments
+from config.fragments import Fragment, render_fragments
 
 # (label, URL name, permission needed or None): the laptop's navigation row.
 NAVIGATION = [
@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Curation"), "practices:curation", "practices.promote_story"),
     (_("Reports"), "stories:flags", "stories.moderate_story"),
     (_("Dashboard"), "practices:dashboard", "practices.view_dashboard"),
+    (_("Customers"), "practices:voice", "practices.view_voice"),
 ]
 # The phone's bottom tab bar (label, URL name, icon); "Me" (the profile) is added per person.
 TABS = [
@@ -85,11 +86,21 @@ def header_values(request: HttpRequest) -> dict:
     }
 
 
-def site_chrome(request: HttpRequest) -> list[SafeString]:
-    return render_fragments([("includes/header.html", header_values(request)), ("includes/footer.html", {})])
+def chrome_fragments(request: HttpRequest) -> list[Fragment]:
+    return [Fragment("includes/header.html", header_values(request)), Fragment("includes/footer.html", {})]
+
+
+def render_page_fragments(request: HttpRequest, parts: list[Fragment]) -> list[SafeString]:
+    """A page's fragments and its header and footer, in one round trip to the cache (`chrome` then uses them)."""
+    header, footer, *html = render_fragments([*chrome_fragments(request), *parts])
+    request.site_chrome = [header, footer]
+    return html
 
 
 def chrome(request: HttpRequest) -> dict:
-    """`site_header` and `site_footer`, drawn only if the template shows them (one cache read for both)."""
-    parts = SimpleLazyObject(lambda: site_chrome(request))
+    """`site_header` and `site_footer`, drawn only if the template shows them (one cache read for both,
+    none when the view read them with its own fragments)."""
+    parts = SimpleLazyObject(
+        lambda: getattr(request, "site_chrome", None) or render_fragments(chrome_fragments(request))
+    )
     return {"site_header": lambda: parts[0], "site_footer": lambda: parts[1]}

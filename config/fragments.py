@@ -15,13 +15,15 @@ what its key was made of:
   button) or drawn live around the fragments (the CSRF token lives only in the page's
   one live form, templates/base.html, which the fragments' buttons submit).
 
-One round trip reads all the fragments a page needs (`render_fragments`).
+One round trip reads all the fragments a page needs, its header and footer included
+(`render_fragments`, config.context_processors.render_page_fragments).
 """
 
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import django
 from django.conf import settings
@@ -56,12 +58,10 @@ def check_plain(value) -> None:
     """Refuse anything but plain values: a model instance would let the template show what the key does not hold."""
     if isinstance(value, PLAIN_TYPES):
         return
-    if isinstance(value, list | tuple):
-        for item in value:
-            check_plain(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            check_plain(item)
+    if isinstance(value, list | tuple | dict):
+        for item in value.values() if isinstance(value, dict) else value:
+            if not isinstance(item, PLAIN_TYPES):  # only containers go one level down
+                check_plain(item)
     else:
         raise TypeError(f"a fragment's values must be plain data, not {type(value).__name__}")
 
@@ -72,23 +72,24 @@ def fragment_key(template: str, values: dict) -> str:
     return "fragment:" + hashlib.blake2b(repr(identity).encode(), digest_size=16).hexdigest()
 
 
-def render_fragments(parts: list[tuple[str, dict]], *, draw: Callable[[dict], dict] | None = None) -> list[SafeString]:
-    """Each (template, values) rendered, from the cache where it is there: one round trip for them all.
+class Fragment(NamedTuple):
+    """A template and the plain values it shows; `draw(values)`, if given, turns the values into the
+    template's context when the fragment is drawn (texts and links that follow from the values alone)."""
 
-    `draw(values)`, if given, turns values into the template's context when a fragment
-    is drawn (texts and links that follow from the values alone, worked out only then).
-    """
-    keys = [fragment_key(template, values) for template, values in parts]
+    template: str
+    values: dict
+    draw: Callable[[dict], dict] | None = None
+
+
+def render_fragments(parts: list[Fragment]) -> list[SafeString]:
+    """Each fragment's HTML, from the cache where it is there: one round trip for them all."""
+    keys = [fragment_key(part.template, part.values) for part in parts]
     found = cache_get_many(keys)
     fresh = {}
     html = []
-    for key, (template, values) in zip(keys, parts, strict=True):
+    for key, (template, values, draw) in zip(keys, parts, strict=True):
         if key not in found:
             found[key] = fresh[key] = render_to_string(template, draw(values) if draw else values)
         html.append(mark_safe(found[key]))  # noqa: S308 (our templates' output)
     cache_set_many(fresh, timeout=FRAGMENT_TIMEOUT)
     return html
-
-
-def render_fragment(template: str, values: dict) -> SafeString:
-    return render_fragments([(template, values)])[0]

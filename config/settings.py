@@ -359,6 +359,15 @@ PERSONAL_DATA_MODULES = ["stories.personal_data", "practices.personal_data"]
 # The HR roster's largest file (accounts/roster_file.py).
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(10 * 1024 * 1024)))
 
+# Web Push (accounts/push.py): notifications sent to the phones that opted in, when both VAPID keys are set
+# (`python -c "from py_vapid import Vapid; ..."`, README "Web push"). VAPID_SUBJECT: a mailto: or https: contact
+# for the push services. WEB_PUSH_HTTP_ENDPOINTS lets tests use a push endpoint on loopback (never in production).
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:no-reply@localhost")
+WEB_PUSH = bool(VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY)
+WEB_PUSH_HTTP_ENDPOINTS = False
+
 # The site's address as people type it, for the links in e-mails (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

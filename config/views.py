@@ -85,7 +85,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 # The installable app (issue 16): a web app manifest, a service worker at the site's root, an offline page.
 
-SERVICE_WORKER = settings.BASE_DIR / "static" / "js" / "sw.js"
+# The worker's script: the offline drafts' store (shared with the pages), then the worker itself.
+SERVICE_WORKER = [settings.BASE_DIR / "static" / "js" / name for name in ("draft-store.js", "sw.js")]
 
 
 @login_not_required
@@ -118,7 +119,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @functools.cache
 def service_worker_source() -> bytes:
-    return SERVICE_WORKER.read_bytes()
+    return b"\n".join(path.read_bytes() for path in SERVICE_WORKER)
 
 
 @login_not_required

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from practices.models import Feedback, PillarWords
+from practices.models import Feedback, PillarWords, StandardSend
 
 
 @admin.register(PillarWords)
@@ -17,3 +17,10 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = ["source", "sentiment"]
     raw_id_fields = ["store", "stories", "suggested_standards", "suggested_stories", "recorded_by", "confirmed_by"]
     search_fields = ["external_id"]
+
+
+@admin.register(StandardSend)
+class StandardSendAdmin(admin.ModelAdmin):
+    list_display = ["standard", "store", "sent_at", "sent_by"]
+    list_filter = ["store"]
+    raw_id_fields = ["standard", "store", "feedback", "sent_by"]

@@ -611,3 +611,33 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.date}: {self.text[:40]}"
+
+
+class StandardSend(models.Model):
+    """A curator sent a standard to a store because of what a customer said: its staff have it "to read".
+
+    The customer's words are copied into `reason` (already without personal data) so the item keeps
+    its reason should the feedback go. Once per standard and store: sending again changes nothing.
+    """
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="sends", verbose_name=_("standard"))
+    store = models.ForeignKey(
+        "accounts.Store", on_delete=models.CASCADE, related_name="standards_sent", verbose_name=_("store")
+    )
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="sends", verbose_name=_("feedback")
+    )
+    reason = models.TextField(_("what the customer said"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("standard sent to a store")
+        verbose_name_plural = _("standards sent to stores")
+        constraints = [models.UniqueConstraint(fields=["standard", "store"], name="standard_send_once_per_store")]
+
+    def __str__(self) -> str:
+        return f"{self.standard} → {self.store}"

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from stories import services
-from stories.models import Pillar, Story, StoryPhoto, StoryRevision
+from stories.models import Decision, Pillar, Story, StoryPhoto, StoryRevision
 
 
 @admin.register(Pillar)
@@ -52,8 +52,28 @@ class StoryAdmin(admin.ModelAdmin):
     def restore(self, request, queryset):
         for story in queryset:
             services.story_set_status(story=story, status=Story.Status.PUBLISHED)
+            # In the decision log with the others (stories.models.Decision).
+            services.decision_record(curator=request.user, action=Decision.Action.SHOW_STORY, story=story)
 
     def save_related(self, request, form, formsets, change):
         # After the tags are saved: the text's HTML and the search data follow the edit, as in story_update.
         super().save_related(request, form, formsets, change)
         services.story_reindex(story=form.instance)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """The curators' decision log: read here, written only by the site (stories.services, practices)."""
+
+    list_display = ["created_at", "action", "subject", "curator", "reason"]
+    list_filter = ["action"]
+    list_select_related = ["curator"]
+    search_fields = ["subject", "reason", "curator__username"]
+    fields = ["created_at", "action", "curator", "subject", "url", "reason", "story", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

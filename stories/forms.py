@@ -129,6 +129,15 @@ class StoryForm(forms.ModelForm):
         return clean_tag_names(self.cleaned_data["tags"])
 
 
+class NewStoryForm(StoryForm):
+    """Post a story. `draft_key` is made by the device for an offline draft (static/js/drafts.js): resent, one story."""
+
+    draft_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def clean_draft_key(self):
+        return self.cleaned_data["draft_key"] or None
+
+
 class PhotoEditForm(forms.Form):
     """The alt text and removal of one photo already on a story (prefix = photo id)."""
 
@@ -220,3 +229,19 @@ class FlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_control_characters],
     )
+
+
+class DecisionForm(forms.Form):
+    """A curator's reason for a destructive decision (hide, delete, retire), kept in the decision log."""
+
+    reason = forms.CharField(
+        label=_("Reason (kept in the decision log)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_control_characters],
+        error_messages={"required": _("Give a reason: it is kept in the decision log.")},
+    )
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required

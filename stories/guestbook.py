@@ -18,9 +18,14 @@ def week_number(day: date) -> int:
     return (day.toordinal() - date(2024, 1, 1).toordinal()) // 7
 
 
-def exchanged_store(store: Store, day: date) -> Store | None:
+def exchange_stores() -> list[Store]:
+    """Every store, as the exchange reads them (one query; pass the list on to avoid reading it again)."""
+    return list(Store.objects.order_by("pk").only("pk", "region_id", "name", "slug", "city"))
+
+
+def exchanged_store(store: Store, day: date, stores: list[Store] | None = None) -> Store | None:
     """The store whose guestbook `store` reads in the week of `day`."""
-    stores = list(Store.objects.order_by("pk").only("pk", "region_id", "name", "slug", "city"))
+    stores = exchange_stores() if stores is None else stores
     others = [s for s in stores if s.pk != store.pk]
     if not others:
         return None
@@ -28,3 +33,14 @@ def exchanged_store(store: Store, day: date) -> Store | None:
     candidates = elsewhere if len(elsewhere) >= 2 else elsewhere + [s for s in others if s not in elsewhere]
     rank_in_region = [s.pk for s in stores if s.region_id == store.region_id].index(store.pk)
     return candidates[(week_number(day) + rank_in_region) % len(candidates)]
+
+
+def borrows(store_id: int | None, guestbook_store: Store, day: date, stores: list[Store] | None = None) -> bool:
+    """Does the store `store_id` borrow `guestbook_store`'s guestbook in the week of `day`? (Its staff may then
+    write in it, that week only.)"""
+    if store_id is None or store_id == guestbook_store.pk:
+        return False
+    stores = exchange_stores() if stores is None else stores
+    borrower = next((s for s in stores if s.pk == store_id), None)
+    partner = exchanged_store(borrower, day, stores) if borrower else None
+    return partner is not None and partner.pk == guestbook_store.pk

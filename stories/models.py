@@ -125,7 +125,7 @@ def card_rows(ids: list[int], *, reader_id: int | None) -> list[dict]:
     `has_discussion`: whether the story has comments at all, hidden or not (most have none,
     and a story page then skips their query); a cover (`cover_pk`) tells it has photos.
 
-    Plain values only, so a row is its card's cache key (stories.pages.render_cards).
+    Plain values only, so a row is its card's cache key (stories.pages.card_fragments).
     """
     if not ids:
         return []
@@ -243,6 +243,8 @@ class Story(models.Model):
     search_document = models.TextField(editable=False, blank=True, default="")
     # On PostgreSQL, search_document as French and English lexemes, indexed (GIN); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The key the author's device gave an offline draft (static/js/drafts.js): a draft sent twice is one story.
+    draft_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -255,11 +257,10 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_new_idx"),
             models.Index(fields=["status", "-vote_count"], name="story_top_idx"),
             models.Index(fields=["store", "kind", "status", "-published_at"], name="story_store_idx"),
-            # A person's latest stories (the profile, practices.referents.services.person_stories); on PostgreSQL
-            # the profile's counts and the standards their stories inspired read the index alone (INCLUDE).
-            models.Index(
-                fields=["author", "-published_at"], include=["id", "status", "store"], name="story_author_idx"
-            ),
+            # A person's latest stories (the profile, practices.referents.services.person_stories); with id, status
+            # and store in it, the profile's counts and the standards their stories inspired read the index alone
+            # (key columns rather than INCLUDE, which SQLite lacks and warns about).
+            models.Index(fields=["author", "-published_at", "id", "status", "store"], name="story_author_idx"),
             # The managers' dashboard counts a period's published stories by store, kind, pillar, day and
             # author (practices/dashboard/report.py): all in the index, so PostgreSQL never reads the table.
             models.Index(
@@ -271,6 +272,9 @@ class Story(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="story_title_not_empty"),
             models.CheckConstraint(condition=~Q(body=""), name="story_body_not_empty"),
+            models.UniqueConstraint(
+                fields=["author", "draft_key"], condition=Q(draft_key__isnull=False), name="story_draft_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -524,3 +528,46 @@ class SearchWord(models.Model):
 def search_words(document: str) -> set[str]:
     """The words of an accent-free document worth offering as spelling corrections."""
     return {word for word in re.findall(r"\w+", document) if SEARCH_WORD_MIN <= len(word) <= SEARCH_WORD_MAX}
+
+
+class Decision(models.Model):
+    """The curators' decision log: each hide, delete, dismissal or retirement, who made it and why.
+
+    Stories and comments are linked; a standard (practices) is named by `subject`, `url` and `object_key`
+    ("standard:<id>"), so that stories never reads practices' tables.
+    """
+
+    class Action(models.TextChoices):
+        HIDE_STORY = "hide_story", _("Story hidden")
+        SHOW_STORY = "show_story", _("Story shown again")
+        DELETE_STORY = "delete_story", _("Story deleted")
+        HIDE_COMMENT = "hide_comment", _("Comment hidden")
+        DELETE_COMMENT = "delete_comment", _("Comment deleted")
+        DISMISS_REPORT = "dismiss_report", _("Report dismissed")
+        RETIRE_STANDARD = "retire_standard", _("Standard retired")
+
+    REASON_MAX = 500
+
+    action = models.CharField(_("decision"), max_length=20, choices=Action.choices)
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("curator")
+    )
+    reason = models.CharField(_("reason"), max_length=REASON_MAX, blank=True)
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions", verbose_name=_("story")
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions", verbose_name=_("comment")
+    )
+    subject = models.CharField(_("about"), max_length=200)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    object_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decision log")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.subject}"

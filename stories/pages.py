@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext, ngettext
 
 from accounts.models import person_name
-from config.fragments import render_fragment, render_fragments
+from config.context_processors import render_page_fragments
+from config.fragments import Fragment
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
 from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story, card_rows
 from stories.search import highlight_prefixes
@@ -61,7 +61,7 @@ def vote_values(*, pk: int, vote_count: int, user_voted: bool, own: bool) -> dic
 
 
 def draw_card(values: dict) -> dict:
-    """The card's context, from its values (render_cards): texts and links written here, when a card is drawn.
+    """The card's context, from its values (card_fragments): texts and links written here, when a card is drawn.
 
     Cheaper than the template engine's tags for the page's most drawn fragment.
     """
@@ -90,8 +90,8 @@ def draw_card(values: dict) -> dict:
     return {"story": story}
 
 
-def render_cards(rows: list[dict], *, reader, marks: list[str] | None = None) -> list[SafeString]:
-    """The cards of these rows (stories.models.card_rows), in order, from the cache where it is there.
+def card_fragments(rows: list[dict], *, reader, marks: list[str] | None = None) -> list[Fragment]:
+    """The cards of these rows (stories.models.card_rows), in order.
 
     A card's key is its row as read on this request (every value it shows, the reader's
     vote included), whether the reader wrote it, and the minute its age is told from; when
@@ -99,14 +99,14 @@ def render_cards(rows: list[dict], *, reader, marks: list[str] | None = None) ->
     searched card is cached apart from the plain one.
     """
     now = timezone.now().replace(second=0, microsecond=0)
-    parts = [(CARD_TEMPLATE, {"row": row, "own": row["author_id"] == reader.pk, "now": now}) for row in rows]
-    if marks:
-        for _template, values in parts:
-            values["marks"] = list(marks)
-    return render_fragments(parts, draw=draw_card)
+    marked = {"marks": list(marks)} if marks else {}
+    return [
+        Fragment(CARD_TEMPLATE, {"row": row, "own": row["author_id"] == reader.pk, "now": now, **marked}, draw_card)
+        for row in rows
+    ]
 
 
-def feed_filters_html(filters: dict) -> SafeString:
+def feed_filters_fragment(filters: dict) -> Fragment:
     """The feed's filter form with the current filters chosen (FeedFilterForm.filters())."""
     pillar = filters.get("pillar")
     chosen = {name: value for name, value in filters.items() if name != "pillar"}
@@ -119,7 +119,7 @@ def feed_filters_html(filters: dict) -> SafeString:
         "kinds": [(value, str(label)) for value, label in FeedFilterForm.base_fields["kind"].choices],
     }
     values["chips"] = filter_chips(values["filters"], values)
-    return render_fragment("stories/includes/feed_filters.html", values)
+    return Fragment("stories/includes/feed_filters.html", values)
 
 
 FILTER_DEFAULTS = {"sort": "hot", "period": "all"}
@@ -257,11 +257,14 @@ def story_page_context(
     comments_page = max(_int(request.GET.get("comments")) or 1, 1)
     comments, more_comments = story_threads(story, comments_page) if names["has_discussion"] else ([], False)
     tries = list(story.tries.select_related("store")) if story.tried_count else []
-    body_html, comments_html = render_fragments(
+    body_html, comments_html = render_page_fragments(
+        request,
         [
-            ("stories/includes/story_body.html", body_values(story, names, show_standard=show_standard)),
-            ("stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)),
-        ]
+            Fragment("stories/includes/story_body.html", body_values(story, names, show_standard=show_standard)),
+            Fragment(
+                "stories/includes/comments.html", discussion_values(story, comments, reader=user, can_react=can_react)
+            ),
+        ],
     )
     threads = {comment.pk: comment for comment in comments if comment.parent_id is None}
     reply_to = threads.get(_int(request.GET.get("reply_to")))

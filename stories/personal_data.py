@@ -18,9 +18,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from stories.markdown import render_markdown
 from stories.models import Comment, CommentRevision, Flag, Story, StoryPhoto, Tried, Vote, update_search_vectors
-from stories.services import _recount_comments, render_comment
+from stories.services import _recount_comments, render_comment, render_with_mentions
 
 
 def photo_name(photo: StoryPhoto) -> str:
@@ -144,7 +143,8 @@ def stories_delete(person: User) -> None:
 
 def mentions_replace(person: User) -> None:
     """@username in anyone's story or comment becomes @former-N, and is no longer a link to their profile."""
-    mention = re.compile(rf"(?<![\w@])@{re.escape(person.username)}(?![\w.+-])", re.IGNORECASE)
+    # Not part of a longer name ("@camille.martin"); a full stop after it is punctuation ("@camille.").
+    mention = re.compile(rf"(?<![\w@])@{re.escape(person.username)}(?!\.?[\w+-])", re.IGNORECASE)
     replacement = f"@{person.erased_username}"
     for comment in Comment.objects.filter(body__icontains=f"@{person.username}"):
         comment.body = mention.sub(replacement, comment.body)
@@ -153,7 +153,7 @@ def mentions_replace(person: User) -> None:
     changed = []
     for story in Story.objects.filter(body__icontains=f"@{person.username}").prefetch_related("tags"):
         story.body = mention.sub(replacement, story.body)
-        story.body_html = render_markdown(story.body)
+        story.body_html = render_with_mentions(story.body).replace(f"/people/{person.username}/", "")
         story.search_document = story.build_search_document([tag.name for tag in story.tags.all()])
         story.save(update_fields=["body", "body_html", "search_document"])
         changed.append(story.pk)

@@ -138,3 +138,14 @@ def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+def device_messages() -> dict[str, str]:
+    """The refusals above, for the device to give before sending (static/js/draft-store.js), "%(name)s" kept."""
+    return {
+        "empty": _("“%(name)s” is empty. Choose the photo again."),
+        "not_image": _("“%(name)s” is not a photo we can read. Use a JPEG, PNG, WebP or HEIC image."),
+        "too_big": _("“%(name)s” is larger than %(limit)s MB. Use a smaller photo.").replace(
+            "%(limit)s", str(MAX_UPLOAD_BYTES // (1024 * 1024))
+        ),
+    }

@@ -1,6 +1,7 @@
 """Every write to stories goes through here."""
 
 import re
+import uuid
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -12,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Store, User
 from accounts.services import notify, notify_many
+from stories.guestbook import borrows
 from stories.markdown import render_markdown
 from stories.models import (
     Comment,
     CommentRevision,
+    Decision,
     Flag,
     Pillar,
     SearchWord,
@@ -35,9 +38,12 @@ def search_words_add(*, document: str) -> None:
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in search_words(document)], ignore_conflicts=True)
 
 
-def can_write_guestbook(*, user: User, store: Store) -> bool:
-    """A store's guestbook is written by its own staff and by curators."""
-    return user.store_id == store.pk or user.has_perm("stories.moderate_story")
+def can_write_guestbook(*, user: User, store: Store, stores: list[Store] | None = None) -> bool:
+    """A store's guestbook is written by its own staff, by curators, and this week by the staff of the store
+    that borrows it (stories/guestbook.py; `stores`: the exchange's list, when the caller has it)."""
+    if user.store_id == store.pk or user.has_perm("stories.moderate_story"):
+        return True
+    return borrows(user.store_id, store, timezone.localdate(), stores)
 
 
 def _add_photos(*, story: Story, photos: list[ProcessedPhoto], alt_text: str) -> None:
@@ -70,8 +76,17 @@ def story_create(
     photos: list[ProcessedPhoto] = (),
     photo_alt: str = "",
     store: Store | None = None,
+    draft_key: uuid.UUID | None = None,
 ) -> Story:
-    """Publish a story; a guestbook entry goes to `store` (default: the author's own)."""
+    """Publish a story; a guestbook entry goes to `store` (default: the author's own).
+
+    With a `draft_key` (an offline draft's, made on the author's device), a draft sent again returns the story
+    the first sending made, unchanged: a replay never publishes twice, even when both arrive at once.
+    """
+    if draft_key is not None:
+        existing = Story.objects.filter(author=author, draft_key=draft_key).first()
+        if existing is not None:
+            return existing
     if kind == Story.Kind.GUESTBOOK:
         store = store or author.store
         if store is None or not can_write_guestbook(user=author, store=store):
@@ -85,20 +100,46 @@ def story_create(
         kind=kind,
         title=title,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_with_mentions(body),
         pillar=pillar,
         language=language,
         created_at=now,
         published_at=now,
+        draft_key=draft_key,
     )
     story.hot_score = story.compute_hot_score()
     story.search_document = story.build_search_document(tags)
-    story.save()
+    try:
+        with transaction.atomic():
+            story.save()
+    except IntegrityError:
+        # The same draft, sent at the same moment by the page and by the service worker, was saved first.
+        existing = Story.objects.filter(author=author, draft_key=draft_key).first() if draft_key else None
+        if existing is None:
+            raise
+        return existing
     story.tags.set(list(tags))
     search_words_add(document=story.search_document)
     Story.objects.filter(pk=story.pk).update_search_vectors()
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
+    notify_mentions(text=body, actor=author, url=story.get_absolute_url(), title=story.title)
+    if kind == Story.Kind.GUESTBOOK and author.store_id != store.pk:
+        _guestbook_visit_notify(story=story, author=author)
     return story
+
+
+def _guestbook_visit_notify(*, story: Story, author: User) -> None:
+    """Tell the staff of the guestbook's store that someone from elsewhere wrote in it (one insert)."""
+    staff = list(User.objects.filter(is_active=True, store_id=story.store_id))
+    notify_many(
+        recipients=staff,
+        actor=author,
+        kind=Notification.Kind.GUESTBOOK,
+        url=story.get_absolute_url(),
+        once_key=f"guestbook:{story.pk}",
+        title=story.title,
+        store=author.store.name if author.store_id else "",
+    )
 
 
 @transaction.atomic
@@ -132,10 +173,11 @@ def story_update(
     )
     if kind == Story.Kind.GUESTBOOK and story.kind != Story.Kind.GUESTBOOK and story.store is None:
         kind = story.kind  # A head-office story has no guestbook to move into.
+    before = story.body
     story.kind = kind
     story.title = title
     story.body = body
-    story.body_html = render_markdown(body)
+    story.body_html = render_with_mentions(body)
     story.pillar = pillar
     story.language = language
     story.search_document = story.build_search_document(tags)
@@ -154,13 +196,16 @@ def story_update(
             photo.alt_text = alt_text
             photo.save(update_fields=["alt_text"])
     _add_photos(story=story, photos=photos, alt_text=photo_alt)
+    # Only the people this edit mentions for the first time: the others were told when first mentioned.
+    if story.status == Story.Status.PUBLISHED:
+        notify_mentions(text=body, actor=editor, url=story.get_absolute_url(), title=story.title, before=before)
     return story
 
 
 @transaction.atomic
 def story_reindex(*, story: Story) -> None:
     """Work out again what follows from a story's text and tags (HTML, search data, hot score), after an admin edit."""
-    story.body_html = render_markdown(story.body)
+    story.body_html = render_with_mentions(story.body)
     story.search_document = story.build_search_document(list(story.tags.names()))
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["body_html", "search_document", "hot_score", "updated_at"])
@@ -173,6 +218,72 @@ def story_set_status(*, story: Story, status: str) -> Story:
     Story.objects.filter(pk=story.pk).update(status=status, updated_at=timezone.now())
     story.status = status
     return story
+
+
+# The curators' decisions: each destructive one (hide, delete someone else's, retire) carries a reason,
+# kept in the decision log (stories.models.Decision) with who decided and when.
+
+
+def decision_record(
+    *,
+    curator: User,
+    action: str,
+    reason: str = "",
+    story: Story | None = None,
+    comment: Comment | None = None,
+    subject: str = "",
+    url: str = "",
+    object_key: str = "",
+) -> Decision:
+    """Write one line of the decision log. A story or comment names itself; anything else gives subject and url."""
+    if comment is not None:
+        story = comment.story
+        url, object_key = url or comment.get_absolute_url(), object_key or f"comment:{comment.pk}"
+    if story is not None:
+        subject = subject or story.title
+        url, object_key = url or story.get_absolute_url(), object_key or f"story:{story.pk}"
+    return Decision.objects.create(
+        curator=curator,
+        action=action,
+        reason=reason.strip(),
+        story=story,
+        comment=comment,
+        subject=subject[:200],
+        url=url[:300],
+        object_key=object_key,
+    )
+
+
+def _check_moderator(user: User) -> None:
+    if not user.has_perm("stories.moderate_story"):
+        raise PermissionDenied(_("Only curators moderate stories and comments."))
+
+
+@transaction.atomic
+def story_hide(*, story: Story, curator: User, reason: str) -> Story:
+    """A curator hides a story from everyone but its author and curators, saying why."""
+    _check_moderator(curator)
+    story = story_set_status(story=story, status=Story.Status.HIDDEN)
+    decision_record(curator=curator, action=Decision.Action.HIDE_STORY, reason=reason, story=story)
+    return story
+
+
+@transaction.atomic
+def story_show(*, story: Story, curator: User, reason: str = "") -> Story:
+    """A curator shows a hidden story again."""
+    _check_moderator(curator)
+    story = story_set_status(story=story, status=Story.Status.PUBLISHED)
+    decision_record(curator=curator, action=Decision.Action.SHOW_STORY, reason=reason, story=story)
+    return story
+
+
+@transaction.atomic
+def story_delete(*, story: Story, user: User, reason: str = "") -> Story:
+    """Soft-delete a story: its author, or a curator (moderation, logged with the reason)."""
+    if story.author_id != user.pk:
+        _check_moderator(user)
+        decision_record(curator=user, action=Decision.Action.DELETE_STORY, reason=reason, story=story)
+    return story_set_status(story=story, status=Story.Status.DELETED)
 
 
 # Reactions: votes, "we tried it", comments, reports.
@@ -284,24 +395,57 @@ def tried_record(*, user: User, story: Story, outcome: str = "") -> Tried:
     return tried
 
 
+MAX_MENTIONS = 20
+
+
+def mention_names(text: str) -> list[str]:
+    """The @usernames written in a text, lower-cased, in order, at most MAX_MENTIONS (a full stop after one is
+    punctuation: "@camille." names camille)."""
+    names = []
+    for match in MENTION.findall(text):
+        for name in (match.lower(), match.rstrip(".").lower()):
+            if name and name not in names:
+                names.append(name)
+    return names[: 2 * MAX_MENTIONS]
+
+
 def mentioned_users(text: str) -> list[User]:
-    names = {match.lower() for match in MENTION.findall(text)}
+    """The active people a text mentions, in one query that asks only for the names found in it."""
+    names = mention_names(text)
     if not names:
         return []
-    return [u for u in User.objects.filter(is_active=True) if u.username.lower() in names][:20]
+    wanted = Q()
+    for name in names:
+        wanted |= Q(username__iexact=name)
+    return list(User.objects.filter(wanted, is_active=True).order_by("username")[:MAX_MENTIONS])
 
 
-def render_comment(text: str) -> str:
-    """Markdown, with @username turned into a link to that person's profile."""
+def render_with_mentions(text: str) -> str:
+    """Markdown, with each @username of an active person turned into a link to their profile."""
     known = {u.username.lower(): u.username for u in mentioned_users(text)}
 
     def link(match: re.Match) -> str:
-        username = known.get(match.group(1).lower())
-        if username is None:
-            return match.group(0)
-        return f"[@{username}]({reverse('accounts:profile', args=[username])})"
+        written = match.group(1)
+        for name, rest in ((written, ""), (written.rstrip("."), written[len(written.rstrip(".")) :])):
+            username = known.get(name.lower())
+            if username is not None:
+                return f"[@{username}]({reverse('accounts:profile', args=[username])}){rest}"
+        return match.group(0)
 
     return render_markdown(MENTION.sub(link, text))
+
+
+def render_comment(text: str) -> str:
+    """A comment's HTML: Markdown with @username linked."""
+    return render_with_mentions(text)
+
+
+def notify_mentions(*, text: str, actor: User, url: str, title: str, before: str = "") -> None:
+    """Tell each person the text mentions (not the writer); with `before` (an edit), only the newly mentioned."""
+    already = {person.pk for person in mentioned_users(before)} if before else set()
+    for person in mentioned_users(text):
+        if person.pk != actor.pk and person.pk not in already:
+            notify(recipient=person, actor=actor, kind=Notification.Kind.MENTION, url=url, title=title)
 
 
 @transaction.atomic
@@ -323,9 +467,7 @@ def comment_add(*, author: User, story: Story, body: str, parent: Comment | None
         notify(recipient=story.author, actor=author, kind=Notification.Kind.COMMENT, url=url, title=story.title)
         told.add(story.author_id)
     # A mention is its own news, even to someone already told of the comment.
-    for person in mentioned_users(body):
-        if person.pk != author.pk:
-            notify(recipient=person, actor=author, kind=Notification.Kind.MENTION, url=url, title=story.title)
+    notify_mentions(text=body, actor=author, url=url, title=story.title)
     return comment
 
 
@@ -348,6 +490,24 @@ def comment_set_status(*, comment: Comment, status: str) -> Comment:
     comment.save(update_fields=["status"])
     _recount_comments(comment.story_id)
     return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, curator: User, reason: str) -> Comment:
+    """A curator hides a comment, saying why."""
+    _check_moderator(curator)
+    comment = comment_set_status(comment=comment, status=Comment.Status.HIDDEN)
+    decision_record(curator=curator, action=Decision.Action.HIDE_COMMENT, reason=reason, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user: User, reason: str = "") -> Comment:
+    """Delete a comment: its author, or a curator (moderation, logged with the reason)."""
+    if comment.author_id != user.pk:
+        _check_moderator(user)
+        decision_record(curator=user, action=Decision.Action.DELETE_COMMENT, reason=reason, comment=comment)
+    return comment_set_status(comment=comment, status=Comment.Status.DELETED)
 
 
 class AlreadyReported(Exception):
@@ -385,13 +545,19 @@ def curators():
 
 
 @transaction.atomic
-def flag_decide(*, flag: Flag, curator: User, hide: bool) -> Flag:
-    """Hide the reported content or dismiss the report; every open report on that item is closed with it."""
+def flag_decide(*, flag: Flag, curator: User, hide: bool, reason: str = "") -> Flag:
+    """Hide the reported content or dismiss the report; every open report on that item is closed with it.
+
+    The decision and its reason go to the decision log.
+    """
     status = Flag.Status.HIDDEN if hide else Flag.Status.DISMISSED
     if hide and flag.comment is not None:
-        comment_set_status(comment=flag.comment, status=Comment.Status.HIDDEN)
+        comment_hide(comment=flag.comment, curator=curator, reason=reason)
     elif hide:
-        story_set_status(story=flag.story, status=Story.Status.HIDDEN)
+        story_hide(story=flag.story, curator=curator, reason=reason)
+    else:
+        action, target = Decision.Action.DISMISS_REPORT, {"comment": flag.comment} if flag.comment else {}
+        decision_record(curator=curator, action=action, reason=reason, story=flag.story, **target)
     same_item = Flag.objects.filter(story=flag.story, comment=flag.comment, status=Flag.Status.OPEN)
     same_item.update(status=status, decided_by=curator, decided_at=timezone.now())
     flag.refresh_from_db()

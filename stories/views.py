@@ -3,24 +3,38 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
+from accounts.feeds import feed_token
 from accounts.models import Region, Store
 from config import ratelimit
+from config.context_processors import render_page_fragments
+from config.fragments import render_fragments
 from config.paging import page_links, page_number, paginate
 from config.ratelimit import limit_reached, too_many_requests
 from stories import services
 from stories.access import get_comment_for_user, get_story_for_user
-from stories.forms import CommentForm, FeedFilterForm, FlagForm, PhotoEditForm, StoryForm, TriedForm
-from stories.guestbook import exchanged_store
-from stories.models import Comment, Flag, Story, card_rows
-from stories.pages import feed_filters_html, render_cards, story_page_context, vote_values
+from stories.forms import (
+    CommentForm,
+    DecisionForm,
+    FeedFilterForm,
+    FlagForm,
+    NewStoryForm,
+    PhotoEditForm,
+    StoryForm,
+    TriedForm,
+)
+from stories.guestbook import borrows, exchange_stores, exchanged_store
+from stories.models import Comment, Decision, Flag, Story, StoryPhoto, card_rows
+from stories.pages import card_fragments, feed_filters_fragment, story_page_context, vote_values
+from stories.photos import device_messages
 from stories.search import Query, did_you_mean_url, mark_prefixes, search_stories, understand
 
 
@@ -59,19 +73,33 @@ def feed(request: HttpRequest) -> HttpResponse:
     query = understand(filters["q"]) if filters["q"] else None
     ids, has_next = paginate(feed_stories(filters, query).values_list("pk", flat=True), page)
     rows = card_rows(ids, reader_id=request.user.pk)
+    cards = card_fragments(rows, reader=request.user, marks=mark_prefixes(query) if query else None)
     context = {
         "did_you_mean": query.did_you_mean if query else "",
         "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
         "filters": filters,
         "stories": rows,
         "has_next": has_next,
-        "cards": render_cards(rows, reader=request.user, marks=mark_prefixes(query) if query else None),
     }
     context |= page_links(request, page, has_next)
+    context["atom_url"] = private_feed_url(request)
     if is_htmx(request):
+        context["cards"] = render_fragments(cards)
         return render(request, "stories/feed.html#story-list", context)
-    context["filters_html"] = feed_filters_html(filters)
+    context["filters_html"], *context["cards"] = render_page_fragments(
+        request, [feed_filters_fragment(filters), *cards]
+    )
     return render(request, "stories/feed.html", context)
+
+
+def private_feed_url(request: HttpRequest) -> str:
+    """The person's private Atom link for the feed with these filters (accounts/feeds.py), if they made links."""
+    if not request.user.feed_key:
+        return ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    url = reverse("stories-private-feed", args=[feed_token(request.user, "stories")])
+    return url + (f"?{query.urlencode()}" if query else "")
 
 
 def tag_suggestions() -> list[str]:
@@ -87,27 +115,76 @@ def posting_limited(request: HttpRequest, *, story: bool = True) -> bool:
     )
 
 
+def is_draft_sending(request: HttpRequest) -> bool:
+    """A draft sent by static/js/draft-store.js, which reads a JSON answer instead of a page.
+
+    "now" while the person waits (the story page then thanks them), "later" when it was kept offline.
+    """
+    return request.headers.get("X-Story-Draft") in {"now", "later"}
+
+
+def draft_answer(form: StoryForm, story: Story | None = None, status: int = 200) -> JsonResponse:
+    """What drafts.js reads: the story's address and title once published, or the form's messages."""
+    if story is not None:
+        return JsonResponse({"url": story.get_absolute_url(), "title": story.title}, status=status)
+    errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+    return JsonResponse({"errors": errors}, status=status)
+
+
 def new(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("stories.add_story"):
         raise PermissionDenied
-    form = StoryForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = NewStoryForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    draft = is_draft_sending(request)
     if request.method == "POST" and posting_limited(request):
         form.add_error(None, ratelimit.refusal_message())
-        context = {"form": form, "tag_suggestions": tag_suggestions()}
-        return render(request, "stories/form.html", context, status=429)
+        if draft:
+            return draft_answer(form, status=429)
+        return render(request, "stories/form.html", new_story_context(form), status=429)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["kind"] == Story.Kind.GUESTBOOK and request.user.store is None:
             form.add_error("kind", _("You belong to no store: write in a guestbook from that store's page."))
         else:
             story = services.story_create(author=request.user, **form.cleaned_data)
+            if draft and request.headers.get("X-Story-Draft") == "later":
+                return draft_answer(form, story)
             messages.success(request, _("Thank you! Your story is published."))
-            return redirect(story)
-    return render(request, "stories/form.html", {"form": form, "tag_suggestions": tag_suggestions()})
+            return draft_answer(form, story) if draft else redirect(story)
+    if draft and request.method == "POST":
+        return draft_answer(form, status=400)
+    return render(request, "stories/form.html", new_story_context(form))
+
+
+def new_story_context(form: NewStoryForm) -> dict:
+    """The form's page, with the photo refusals the device gives an offline draft in the person's language."""
+    too_many = _("A story can have at most %(max)d photos; you can add %(allowed)d more.") % {
+        "max": StoryPhoto.MAX_PER_STORY,
+        "allowed": StoryPhoto.MAX_PER_STORY,
+    }
+    return {
+        "form": form,
+        "tag_suggestions": tag_suggestions(),
+        "photo_messages": {**device_messages(), "too_many": too_many},
+    }
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_story_for_user(request, pk)
-    return render(request, "stories/detail.html", story_page_context(request, story))
+    context = story_page_context(request, story)
+    if story.status == Story.Status.HIDDEN:  # why, for its author and curators (the only ones who see it)
+        hidden = story.decisions.filter(action=Decision.Action.HIDE_STORY).select_related("curator")
+        context["hidden_decision"] = hidden.first()
+    return render(request, "stories/detail.html", context)
+
+
+def decision_form(request: HttpRequest, *, required: bool = True) -> DecisionForm:
+    """The reason form, bound on a POST (even an empty one, so a missing reason says so)."""
+    return DecisionForm(request.POST if request.method == "POST" else None, required=required)
+
+
+def confirm_decision(request: HttpRequest, form: DecisionForm, **context) -> HttpResponse:
+    """The page that asks a curator to confirm a decision and give its reason (and again when it was missing)."""
+    return render(request, "stories/confirm_decision.html", {"form": form, "ask_reason": True, **context})
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,25 +227,47 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_story_for_user(request, pk, write=True)
-    if request.method == "POST":
-        services.story_set_status(story=story, status=Story.Status.DELETED)
+    moderating = story.author_id != request.user.pk  # a curator deleting someone's story says why
+    form = decision_form(request) if moderating else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        reason = form.cleaned_data["reason"] if form else ""
+        services.story_delete(story=story, user=request.user, reason=reason)
         messages.success(request, _("The story is deleted. An administrator can bring it back if needed."))
         return redirect("stories:feed")
-    return render(request, "stories/confirm_delete.html", {"story": story})
+    return render(request, "stories/confirm_delete.html", {"story": story, "form": form})
 
 
-@require_POST
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation and a reason; POST hides (reason required) or shows again (reason optional)."""
     if not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
     story = get_story_for_user(request, pk)
-    if story.status == Story.Status.HIDDEN:
-        services.story_set_status(story=story, status=Story.Status.PUBLISHED)
-        messages.success(request, _("The story is visible again."))
-    else:
-        services.story_set_status(story=story, status=Story.Status.HIDDEN)
-        messages.success(request, _("The story is hidden from everyone but its author and curators."))
-    return redirect(story)
+    hiding = story.status != Story.Status.HIDDEN
+    form = decision_form(request, required=hiding)
+    if not hiding:
+        form.fields["reason"].label = _("Reason (optional, kept in the decision log)")
+    if request.method == "POST" and form.is_valid():
+        if hiding:
+            services.story_hide(story=story, curator=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The story is hidden from everyone but its author and curators."))
+        else:
+            services.story_show(story=story, curator=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The story is visible again."))
+        return redirect(story)
+    return confirm_decision(
+        request,
+        form,
+        title=_("Hide the story") if hiding else _("Show the story again"),
+        question=(
+            _("Hide “%(title)s”? Only its author and curators will see it.")
+            if hiding
+            else _("Show “%(title)s” to everyone again?")
+        )
+        % {"title": story.title},
+        button=_("Hide") if hiding else _("Show again"),
+        danger=hiding,
+        cancel_url=story.get_absolute_url(),
+    )
 
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -194,13 +293,15 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     if query:  # the store's entries that match, best first (stories/search.py)
         own = search_stories(own, query)
     entries, has_next = paginate(own.values_list("pk", flat=True) if query else guestbook.filter(store=store), page)
-    partner = exchanged_store(store, timezone.localdate())
+    stores = exchange_stores()  # one read for this store's partner and whether the reader's store borrows it
+    partner = exchanged_store(store, timezone.localdate(), stores)
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
     rows = card_rows([*entries, *partner_entries], reader_id=request.user.pk)  # one query, one cache read
     entries = rows[: len(entries)]
     marks = mark_prefixes(query) if query else None  # the matched words marked (in the partner's entries too)
-    cards = render_cards(rows, reader=request.user, marks=marks)
-    can_write = services.can_write_guestbook(user=request.user, store=store)
+    cards = render_page_fragments(request, card_fragments(rows, reader=request.user, marks=marks))
+    can_write = services.can_write_guestbook(user=request.user, store=store, stores=stores)
+    borrowed = can_write and borrows(request.user.store_id, store, timezone.localdate(), stores)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None
     return render(
         request,
@@ -216,6 +317,8 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
             "has_next": has_next,
             "partner": partner,
             "partner_cards": cards[len(entries) :],
+            "borrowed": borrowed,
+            "writing": request.GET.get("write") == "1",
             "form": form,
             "tag_suggestions": tag_suggestions() if can_write else [],
         },
@@ -324,24 +427,52 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stories/comment_form.html", {"comment": comment, "form": form})
 
 
-@require_POST
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its author deletes a comment at once (POST); a curator deleting someone's confirms and says why."""
     comment = get_comment_for_user(request, pk)
-    if comment.author_id != request.user.pk:
+    own = comment.author_id == request.user.pk
+    if not own and not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
-    services.comment_set_status(comment=comment, status=Comment.Status.DELETED)
-    messages.success(request, _("Your comment is deleted."))
-    return redirect(comment.story)
+    form = None if own else decision_form(request)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        reason = form.cleaned_data["reason"] if form else ""
+        services.comment_delete(comment=comment, user=request.user, reason=reason)
+        messages.success(request, _("Your comment is deleted.") if own else _("The comment is deleted."))
+        return redirect(comment.story)
+    return confirm_decision(
+        request,
+        form or DecisionForm(required=False),
+        title=_("Delete the comment"),
+        question=_("Delete this comment by %(name)s? Its text is kept for administrators.")
+        % {"name": comment.author.name},
+        quote=comment.body_html,
+        button=_("Delete"),
+        danger=True,
+        ask_reason=not own,
+        cancel_url=comment.get_absolute_url(),
+    )
 
 
-@require_POST
 def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation and a reason; POST hides the comment (reason required)."""
     if not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
     comment = get_comment_for_user(request, pk)
-    services.comment_set_status(comment=comment, status=Comment.Status.HIDDEN)
-    messages.success(request, _("The comment is hidden."))
-    return redirect(comment.story)
+    form = decision_form(request)
+    if request.method == "POST" and form.is_valid():
+        services.comment_hide(comment=comment, curator=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The comment is hidden."))
+        return redirect(comment.story)
+    return confirm_decision(
+        request,
+        form,
+        title=_("Hide the comment"),
+        question=_("Hide this comment by %(name)s? Only curators will see it.") % {"name": comment.author.name},
+        quote=comment.body_html,
+        button=_("Hide"),
+        danger=True,
+        cancel_url=comment.get_absolute_url(),
+    )
 
 
 def flag(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpResponse:
@@ -364,16 +495,18 @@ def flag(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpRe
     return render(request, "stories/flag_form.html", {"story": story, "comment": comment, "form": form})
 
 
-def flags(request: HttpRequest) -> HttpResponse:
-    """The curators' moderation queue: open reports, oldest first."""
+def flags(request: HttpRequest, *, forms: dict | None = None) -> HttpResponse:
+    """The curators' moderation queue: open reports, oldest first, and the latest decisions."""
     if not request.user.has_perm("stories.moderate_story"):
         raise PermissionDenied
-    open_flags = Flag.objects.filter(status=Flag.Status.OPEN).select_related(
-        "story__author", "comment__author", "reporter"
-    )[:100]
-    decided = (
-        Flag.objects.exclude(status=Flag.Status.OPEN).select_related("story", "decided_by").order_by("-decided_at")[:20]
+    open_flags = list(
+        Flag.objects.filter(status=Flag.Status.OPEN).select_related("story__author", "comment__author", "reporter")[
+            :100
+        ]
     )
+    for flag in open_flags:  # each report's reason field (with its error when a hide came without a reason)
+        flag.decision_form = (forms or {}).get(flag.pk) or DecisionForm(prefix=f"flag-{flag.pk}", required=False)
+    decided = Decision.objects.select_related("curator")[:20]
     return render(request, "stories/flags.html", {"open_flags": open_flags, "decided": decided})
 
 
@@ -386,6 +519,10 @@ def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in {"hide", "dismiss"}:
         messages.error(request, _("Choose to hide the content or dismiss the report."))
         return redirect("stories:flags")
-    services.flag_decide(flag=flag, curator=request.user, hide=action == "hide")
+    form = DecisionForm(request.POST, prefix=f"flag-{flag.pk}", required=action == "hide")
+    if not form.is_valid():  # hiding needs a reason: the queue again, with the message under this report
+        return flags(request, forms={flag.pk: form})
+    reason = form.cleaned_data["reason"]
+    services.flag_decide(flag=flag, curator=request.user, hide=action == "hide", reason=reason)
     messages.success(request, _("Decision recorded."))
     return redirect("stories:flags")

@@ -63,8 +63,11 @@ class LineChart:
     x_ticks: list[DateTick]
 
 
-def line_chart(days: list[date], series: list[tuple[str, list[int]]], height: int = 200) -> LineChart:
-    """Lines of counts over `days` (at most two series: the first solid, the second dashed)."""
+def line_chart(
+    days: list[date], series: list[tuple[str, list[float]]], height: int = 200, styles: list[str] | None = None
+) -> LineChart:
+    """Lines of values over `days` (by default at most two styles: the first solid, the second dashed)."""
+    styles = styles or ["line-main", "line-compare"]
     left, right, top, bottom = 40, WIDTH - 10, 12, height - 28
     peak = nice_max(max((max(values, default=0) for _label, values in series), default=0))
 
@@ -78,7 +81,7 @@ def line_chart(days: list[date], series: list[tuple[str, list[int]]], height: in
         Line(
             label=label,
             points=" ".join(f"{coordinate(x(i))},{coordinate(y(v))}" for i, v in enumerate(values)),
-            css=("line-main", "line-compare")[min(number, 1)],
+            css=styles[min(number, len(styles) - 1)],
         )
         for number, (label, values) in enumerate(series)
     ]

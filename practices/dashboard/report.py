@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region, Store, User
 from practices.models import Acknowledgement, PathAssignment, PathStep, Promotion, Standard
+from practices.voice.report import VoiceReport, voice_report
 from stories.models import Comment, Pillar, Story, Tried, Vote
 
 PERIOD_DEFAULT = 28
@@ -215,6 +216,7 @@ class Report:
     timeline: Timeline
     coverage: Coverage
     computed_at: datetime
+    voice: "VoiceReport | None" = None
 
     def region(self, pk: int | None) -> RegionRow:
         return next((row for row in self.regions if row.pk == pk), self.network)
@@ -446,7 +448,7 @@ def participation_by_store(
 
 
 def build_report(period: Period) -> Report:
-    """Everything the dashboard shows, for the whole network, in twelve queries whatever its size."""
+    """Everything the dashboard shows, for the whole network, in fifteen queries whatever its size."""
     start, end, since = period_bounds(period)
     recent = timezone.now() - timedelta(days=QUIET_DAYS)
     stores = list(stores_with_recent_activity(recent))
@@ -463,6 +465,7 @@ def build_report(period: Period) -> Report:
         for store in stores
     ]
     regions, network = group_by_region(rows, promotions_by_region(since))
+    pillar_coverage = coverage(stories, stores)
     return Report(
         period=period,
         start=start,
@@ -471,8 +474,9 @@ def build_report(period: Period) -> Report:
         regions=regions,
         network=network,
         timeline=timeline(since, start, end, period.by_week),
-        coverage=coverage(stories, stores),
+        coverage=pillar_coverage,
         computed_at=timezone.now(),
+        voice=voice_report(start, end, pillar_coverage.pillars, stories),
     )
 
 
@@ -496,7 +500,8 @@ def group_by_region(
 
 def cached_report(period: Period) -> Report:
     """build_report(period), kept REPORT_SECONDS in the cache; a cache that fails only means computing it."""
-    key = f"dashboard:report:{period.days}:{timezone.localdate().isoformat()}"
+    # "v2": reports kept before the voice of the customer joined them have no `voice` (a deploy must not read one).
+    key = f"dashboard:report:v2:{period.days}:{timezone.localdate().isoformat()}"
     try:
         report = cache.get(key)
     except Exception:  # any cache failure is a miss: the page must not fail

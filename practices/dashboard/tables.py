@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from practices.dashboard.report import RegionRow, Report, StoreRow
+from practices.models import Feedback
 
 Value = int | str | None
 
@@ -280,6 +281,124 @@ def adoption_table(view: View) -> Table:
     )
 
 
+def rating_columns() -> list[Column]:
+    return [Column(_("Average rating: %(source)s") % {"source": label}) for _value, label in Feedback.Source.choices]
+
+
+def customers_table(view: View) -> Table:
+    voice = view.report.voice
+    pillars = voice.pillars
+
+    def cells(totals) -> list[Value | Cell]:
+        ratings = [totals.average(source) for source in Feedback.Source.values]
+        gaps = ", ".join(p.label for p in pillars if totals.is_gap(p.pk))
+        return [totals.count, *ratings, sum(totals.complaints.values()), gaps]
+
+    def row(store_row: StoreRow) -> list[Value | Cell] | None:
+        return [store_row.store.name, store_row.store.region.name, *cells(voice.of([store_row.store.pk]))]
+
+    network = voice.of([row.store.pk for row in view.report.stores])
+    footer = [[_("Network"), "", *cells(network)]]
+    if view.scope.region is not None:
+        footer.insert(0, [view.scope.region.name, "", *cells(voice.of([r.store.pk for r in view.scope.stores]))])
+    return Table(
+        name="customers",
+        title=_("What customers said, by store"),
+        columns=[
+            Column(_("Store"), numeric=False),
+            Column(_("Region"), numeric=False),
+            Column(_("Feedback")),
+            *rating_columns(),
+            Column(_("Complaints about a pillar")),
+            Column(_("Gaps"), numeric=False),
+        ],
+        groups=view.store_groups(row),
+        footer=footer,
+        note=_("Ratings on 10. A gap: a pillar customers complain about that the store tells few stories about."),
+    )
+
+
+def customer_pillars_table(view: View) -> Table:
+    voice = view.report.voice
+    pillars = voice.pillars
+
+    def row(region: RegionRow) -> list[Value | Cell]:
+        totals = voice.of([store_row.store.pk for store_row in region.stores])
+        gaps = ", ".join(p.label for p in pillars if totals.is_gap(p.pk))
+        return [region.region.name, *pillar_share_cells(totals, pillars), gaps]
+
+    columns = [Column(_("Region"), numeric=False), *pillar_share_columns(pillars)]
+    regions = view.report.regions
+    return Table(
+        name="customer_pillars",
+        title=_("Customer complaints and staff stories per pillar"),
+        columns=[*columns, Column(_("Gaps"), numeric=False)],
+        groups=[
+            RowGroup(None, [row(region) for region in regions if region.pk == view.scope.pk], current=True),
+            RowGroup(None, [row(region) for region in regions if region.pk != view.scope.pk]),
+        ],
+        note=_(
+            "A gap (dashed): at least 3 complaints about the pillar, at least 20% of the region's complaints, "
+            "and less than half that share of its stories."
+        ),
+    )
+
+
+def pillar_share_cells(totals, pillars) -> list[Value | Cell]:
+    """Per pillar, the share of complaints then the share of stories, both marked when they make a gap."""
+    cells: list[Value | Cell] = []
+    for pillar in pillars:
+        gap = totals.is_gap(pillar.pk)
+        cells += [Cell(totals.complaint_share(pillar.pk), gap=gap), Cell(totals.story_share(pillar.pk), gap=gap)]
+    return cells
+
+
+def pillar_share_columns(pillars) -> list[Column]:
+    columns = []
+    for pillar in pillars:
+        columns += [
+            Column(_("%(pillar)s: share of complaints (%%)") % {"pillar": pillar.label}),
+            Column(_("%(pillar)s: share of stories (%%)") % {"pillar": pillar.label}),
+        ]
+    return columns
+
+
+def customer_pillars_by_store_table(view: View) -> Table:
+    voice = view.report.voice
+    pillars = voice.pillars
+
+    def row(store_row: StoreRow) -> list[Value | Cell]:
+        totals = voice.of([store_row.store.pk])
+        gaps = ", ".join(p.label for p in pillars if totals.is_gap(p.pk))
+        return [store_row.store.name, store_row.store.region.name, *pillar_share_cells(totals, pillars), gaps]
+
+    return Table(
+        name="customer_pillars_stores",
+        title=_("Customer complaints and staff stories per pillar, by store"),
+        columns=[
+            Column(_("Store"), numeric=False),
+            Column(_("Region"), numeric=False),
+            *pillar_share_columns(pillars),
+            Column(_("Gaps"), numeric=False),
+        ],
+        groups=view.store_groups(row),
+    )
+
+
+def mystery_table(view: View) -> Table:
+    voice = view.report.voice
+    series = [voice.score_series(view.scope.pk, pillar.slug) for pillar in voice.pillars]
+    rows = [[week.isoformat(), *values] for week, *values in zip(voice.weeks, *series, strict=True)]
+    return Table(
+        name="mystery_shop",
+        title=_("Mystery-shop scores per pillar"),
+        columns=[Column(_("Week of"), numeric=False), *[Column(pillar.label) for pillar in voice.pillars]],
+        groups=[RowGroup(None, rows)],
+        note=_("Average score on 10 of the mystery shops of the week, in %(scope)s.")
+        % {"scope": view.scope.region.name if view.scope.region else _("the whole network")},
+    )
+
+
 TABLES: dict[str, Callable[[View], Table]] = {
     "regions": regions_table,
     "stores": stores_table,
@@ -288,6 +407,10 @@ TABLES: dict[str, Callable[[View], Table]] = {
     "pillars": coverage_table,
     "quiet": quiet_table,
     "adoption": adoption_table,
+    "customers": customers_table,
+    "customer_pillars": customer_pillars_table,
+    "customer_pillars_stores": customer_pillars_by_store_table,
+    "mystery_shop": mystery_table,
 }
 
 

@@ -66,6 +66,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "regions": report.regions,
         "tables": tables,
         **chart_context(view),
+        **voice_context(view),
     }
     return render(request, "practices/dashboard/dashboard.html", context)
 
@@ -112,6 +113,51 @@ def chart_context(view: View) -> dict:
         "grid_chart": charts.grid_chart([pillar.label for pillar in coverage.pillars], grid_rows),
         "grid_desc": _("Gaps: %(gaps)s.") % {"gaps": "; ".join(gaps)} if gaps else _("No gap."),
     }
+
+
+def voice_context(view: View) -> dict:
+    """The mystery-shop chart and the gaps between what customers complain about and what stores tell."""
+    voice, scope = view.report.voice, view.scope
+    series = []
+    for pillar in voice.pillars:
+        values = voice.score_series(scope.pk, pillar.slug)
+        if any(value is not None for value in values):
+            series.append((pillar.label, values))
+    shown = []
+    for label, values in series:
+        carried, last = [], 0.0
+        for value in values:  # a week without a mystery shop keeps the previous week's score on the chart
+            last = value if value is not None else last
+            carried.append(last)
+        shown.append((label, carried))
+    chart = charts.line_chart(voice.weeks, shown, styles=PILLAR_LINES) if shown else None
+    desc = " ".join(
+        _("%(pillar)s: %(last)s on 10 in the last week scored.")
+        % {"pillar": label, "last": next(value for value in reversed(values) if value is not None)}
+        for label, values in series
+    )
+    regions = [scope] if scope.region is not None else view.report.regions
+    gaps = []
+    for region in regions:
+        totals = voice.of([row.store.pk for row in region.stores])
+        for pillar in voice.pillars:
+            if totals.is_gap(pillar.pk):
+                gaps.append(
+                    _(
+                        "In %(region)s, customers complain about “%(pillar)s” (%(complaints)d%% of complaints), "
+                        "your stores tell %(stories)d%% of their stories about it."
+                    )
+                    % {
+                        "region": region.region.name,
+                        "pillar": pillar.label,
+                        "complaints": totals.complaint_share(pillar.pk) or 0,
+                        "stories": totals.story_share(pillar.pk) or 0,
+                    }
+                )
+    return {"mystery_chart": chart, "mystery_desc": desc or _("No mystery shop in the period."), "voice_gaps": gaps}
+
+
+PILLAR_LINES = ["line-main", "line-compare", "line-third", "line-fourth"]
 
 
 def export(request: HttpRequest, table: str) -> HttpResponse:

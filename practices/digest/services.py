@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_token
-from practices.models import DigestDelivery, Promotion, Standard, StandardRevision
+from practices.models import DigestDelivery, Feedback, Promotion, Standard, StandardRevision
 from practices.onboarding.services import LearnerPath, learner_paths
 from stories.models import EXTRA_STORE_WEIGHT, TRIED_WEIGHT, Comment, Story, Tried, Vote
 
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 TOP_NETWORK = 5
 TOP_REGION = 3
+TOP_CUSTOMER_WORDS = 3
 BATCH_SIZE = 50
 
 
@@ -100,6 +101,7 @@ class WeekNews:
     top: list[Story]
     standards: list[StandardNews]
     regions: dict[int, list[Story]] = field(default_factory=dict)
+    stores: dict[int, list[Feedback]] = field(default_factory=dict)
 
     def week_stories(self) -> QuerySet:
         return Story.objects.published().filter(published_at__gte=self.start, published_at__lt=self.end)
@@ -112,6 +114,21 @@ class WeekNews:
             stories = self.week_stories().filter(store__region_id=region_id).exclude(pk__in=[s.pk for s in self.top])
             self.regions[region_id] = list(most_valued(stories)[:TOP_REGION])
         return self.regions[region_id]
+
+    def store_praise(self, store_id: int | None) -> list[Feedback]:
+        """The customers' best words about the store this week (praise, best rated first): one query per store."""
+        if store_id is None:
+            return []
+        if store_id not in self.stores:
+            items = Feedback.objects.filter(
+                store_id=store_id,
+                sentiment=Feedback.Sentiment.PRAISE,
+                date__gte=self.week,
+                date__lt=self.week + timedelta(days=7),
+            ).only("pk", "date", "source", "rating", "text", "language")
+            best = items.order_by(F("rating").desc(nulls_last=True), "-date", "-pk")
+            self.stores[store_id] = list(best[:TOP_CUSTOMER_WORDS])
+        return self.stores[store_id]
 
 
 def week_news(week: date) -> WeekNews:
@@ -189,11 +206,12 @@ class Digest:
     region_top: list[Story]
     paths: list[LearnerPath]
     activity: list[StoryActivity]
+    customer_words: list[Feedback] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         """Nothing happened this week worth a mail (learning paths alone are no news)."""
-        return not (self.news.top or self.region_top or self.news.standards or self.activity)
+        return not (self.news.top or self.region_top or self.news.standards or self.activity or self.customer_words)
 
 
 def digest_for(person: User, news: WeekNews) -> Digest:
@@ -205,6 +223,7 @@ def digest_for(person: User, news: WeekNews) -> Digest:
         region_top=news.region_top(region_id),
         paths=[path for path in learner_paths(person) if path.counted],
         activity=own_activity(person, news.start, news.end),
+        customer_words=news.store_praise(person.store_id),
     )
 
 

@@ -88,6 +88,14 @@ STANDARDS = [
         "Les parapluies reviennent presque toujours, et avec eux des clients qui ont une bonne raison de repasser.",
         ("pluie", "prêt"),
         200,
+        revision={
+            "practice": "- Un porte-parapluies près de la porte, avec des parapluies au nom du magasin.\n"
+            "- On le prête sans caution ni fiche : le client le rapportera à sa prochaine visite.\n"
+            "- Proposer le parapluie avant que le client ne le demande, dès qu'il regarde la pluie.\n"
+            "- Compter les parapluies chaque lundi et en racheter si besoin.",
+            "change_note": "Le proposer avant qu'on le demande.",
+            "days_ago": 30,
+        },
     ),
     DemoStandard(
         ("Reading the labels for a customer without her glasses",),
@@ -232,9 +240,13 @@ def seed() -> None:
         if demo.revision:
             _revise(standard, curator, demo, now)
         if demo.retired:
-            standard_retire(standard=standard, editor=curator)
+            standard_retire(standard=standard, editor=curator, reason=RETIRE_REASON)
         if demo.due_for_review:
             Standard.objects.filter(pk=standard.pk).update(review_at=timezone.localdate() - timedelta(days=3))
+
+
+# Why the demo's retired standard was retired (it is French, so is the reason), as the decision log shows.
+RETIRE_REASON = "Devenu systématique, le geste ne surprenait plus les clients."
 
 
 def _backdate(standard: Standard, when) -> None:

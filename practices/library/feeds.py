@@ -4,6 +4,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.feeds import PrivateFeed
 from practices.models import Standard, StandardRevision
 
 
@@ -41,3 +42,9 @@ class StandardsFeed(Feed):
 
     def item_author_name(self, item: StandardRevision) -> str:
         return item.editor.name
+
+
+class PrivateStandardsFeed(PrivateFeed, StandardsFeed):
+    """The same feed at a person's private link, for feed readers that have no session (accounts/feeds.py)."""
+
+    feed_name = "standards"

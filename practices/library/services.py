@@ -21,8 +21,8 @@ from practices.models import (
     StandardRevision,
 )
 from stories.markdown import render_markdown
-from stories.models import Pillar, Story
-from stories.services import search_words_add
+from stories.models import Decision, Pillar, Story
+from stories.services import decision_record, search_words_add
 
 
 class StandardInPaths(Exception):
@@ -217,8 +217,9 @@ def standard_update(
 
 
 @transaction.atomic
-def standard_retire(*, standard: Standard, editor: User) -> Standard:
-    """Move a standard to the library's archive; it stays readable, marked as retired.
+def standard_retire(*, standard: Standard, editor: User, reason: str = "") -> Standard:
+    """Move a standard to the library's archive; it stays readable, marked as retired, and the retirement
+    with its reason goes to the curators' decision log (stories.models.Decision).
 
     Refused (StandardInPaths) while the standard is a step of a learning path: take it out of them first.
     """
@@ -231,7 +232,20 @@ def standard_retire(*, standard: Standard, editor: User) -> Standard:
         standard.retired_at = timezone.now()
         standard.save(update_fields=["status", "retired_at", "updated_at"])
         _sources_changed(standard)
+        decision_record(
+            curator=editor,
+            action=Decision.Action.RETIRE_STANDARD,
+            reason=reason,
+            subject=standard.title,
+            url=standard.get_absolute_url(),
+            object_key=retirement_key(standard),
+        )
     return standard
+
+
+def retirement_key(standard: Standard) -> str:
+    """How the decision log names a standard (Decision.object_key)."""
+    return f"standard:{standard.pk}"
 
 
 def standard_set_situation(*, standard: Standard, editor: User, situation: str) -> Standard:

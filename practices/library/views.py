@@ -14,8 +14,10 @@ from practices.library.search import search
 from practices.library.search import suggest as suggestions_for
 from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
+from practices.voice.services import customer_words_for
 from stories.access import get_story_for_user
-from stories.models import Pillar, Story
+from stories.forms import DecisionForm
+from stories.models import Decision, Pillar, Story, Tried
 from stories.search import did_you_mean_url, highlight
 
 LIBRARY_SORTS = {
@@ -89,13 +91,15 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     standard = get_standard_for_user(request, slug, with_reading=True)
-    promotions = standard.promotions.select_related("story__author", "story__store", "curator")
+    promotions = list(standard.promotions.select_related("story__author", "story__store", "curator"))
     revisions = list(standard.revisions.select_related("editor"))
     read_before = standard.read_revision is not None and not standard.is_read
     context = {
         "standard": standard,
         "tags": list(standard.tags.all()),
-        "promotions": list(promotions),
+        "promotions": promotions,
+        # The stores that tried its ideas, first one first (read only when some store tried one).
+        "tries": first_tries(standard) if any(p.story.tried_count for p in promotions) else [],
         "revisions": revisions,
         # Read before a material change: what changed since the revision the person confirmed.
         "changes": [revision for revision in revisions if revision.number > standard.read_revision]
@@ -103,9 +107,27 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else [],
         "can_manage": request.user.has_perm("practices.manage_standards"),
     }
+    if standard.status == Standard.Status.RETIRED:  # who retired it, when and why (the decision log)
+        retirements = Decision.objects.filter(
+            action=Decision.Action.RETIRE_STANDARD, object_key=services.retirement_key(standard)
+        )
+        context["retirement"] = retirements.select_related("curator").first()
     if context["can_manage"] and standard.path_count:
         context["paths"] = list(LearningPath.objects.filter(steps__standard=standard).distinct())
+    if context["promotions"]:
+        context["customer_words"] = customer_words_for(standard)
     return render(request, "practices/library/standard.html", context)
+
+
+def first_tries(standard: Standard) -> list[Tried]:
+    """Each store that tried the idea of one of the standard's source stories, once (its first try), in order."""
+    tries = (
+        Tried.objects.filter(story__promotion__standard=standard).select_related("store").order_by("created_at", "pk")
+    )
+    first: dict[int, Tried] = {}
+    for tried in tries:
+        first.setdefault(tried.store_id, tried)
+    return list(first.values())
 
 
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -155,22 +177,45 @@ def standard_publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(standard)
 
 
-@require_POST
-def standard_retire(request: HttpRequest, slug: str) -> HttpResponse:
-    standard = get_standard_for_user(request, slug, manage=True)
-    try:
-        services.standard_retire(standard=standard, editor=request.user)
-    except services.StandardInPaths as error:
-        titles = ", ".join(f"“{path.title}”" for path in error.paths)
-        message = ngettext(
-            "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
-            "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
-            len(error.paths),
-        )
-        messages.error(request, message % {"paths": titles})
-        return redirect(standard)
-    messages.success(request, _("The standard is retired. It stays readable in the archive."))
+def retire_refused(request: HttpRequest, standard: Standard, paths: list[LearningPath]) -> HttpResponse:
+    titles = ", ".join(f"“{path.title}”" for path in paths)
+    message = ngettext(
+        "This standard is in the learning path %(paths)s: take it out of the path before retiring it.",
+        "This standard is in the learning paths %(paths)s: take it out of them before retiring it.",
+        len(paths),
+    )
+    messages.error(request, message % {"paths": titles})
     return redirect(standard)
+
+
+def standard_retire(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET asks for confirmation and a reason; POST retires (the reason is required and kept in the log)."""
+    standard = get_standard_for_user(request, slug, manage=True)
+    if standard.status != Standard.Status.PUBLISHED:
+        messages.error(request, _("Only a published standard can be retired."))
+        return redirect(standard)
+    paths = list(LearningPath.objects.filter(steps__standard=standard).distinct())
+    if paths:  # said before asking for a reason (standard_retire refuses it too)
+        return retire_refused(request, standard, paths)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.standard_retire(standard=standard, editor=request.user, reason=form.cleaned_data["reason"])
+        except services.StandardInPaths as error:
+            return retire_refused(request, standard, error.paths)
+        messages.success(request, _("The standard is retired. It stays readable in the archive."))
+        return redirect(standard)
+    context = {
+        "form": form,
+        "ask_reason": True,
+        "title": _("Retire the standard"),
+        "question": _("Retire “%(title)s”? It leaves the library for the archive, where it stays readable.")
+        % {"title": standard.title},
+        "button": _("Retire"),
+        "danger": True,
+        "cancel_url": standard.get_absolute_url(),
+    }
+    return render(request, "stories/confirm_decision.html", context)
 
 
 @require_POST

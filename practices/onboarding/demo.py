@@ -1,8 +1,9 @@
 """Demo onboarding (run by `manage.py seed_demo` after the demo standards).
 
-A "First weeks in store" path of six standards for new hires, three of them with a
-judgement case; lea is part-way: two standards read, one case answered, and one
-standard she read before its material revision, so her progress shows the reset.
+"Premières semaines en magasin", a path of five standards for new hires, in French like the demo's stores
+and people (each person's path in their language: every step is a French standard, three of them with a
+judgement case); lea is part-way: two standards read, one case answered, and one standard she read before
+its material revision, so her progress shows the reset.
 Safe to run again: nothing is added once the path exists.
 """
 
@@ -19,36 +20,36 @@ from practices.onboarding import services as onboarding
 
 CURATOR = "julien"
 LEARNER = "lea"
-PATH_TITLE = "First weeks in store"
+PATH_TITLE = "Premières semaines en magasin"
+EARLIER_TITLES = ["First weeks in store"]  # the demo path's name in earlier demo databases: not made twice
 PATH_DESCRIPTION = (
-    "Six standards every new colleague meets in their first weeks, each one born from a colleague's story. "
-    "Read them in order, and try the judgement cases before you read the answer."
+    "Cinq standards que chaque nouveau collègue rencontre dans ses premières semaines, chacun né de l'histoire "
+    "d'un collègue. Lisez-les dans l'ordre, et essayez les cas pratiques avant de lire la réponse."
 )
 
 # (standard title, note from the curator, situation or "")
 STEPS = [
     (
         "Régler le problème du client, même s'il ne vient pas de chez nous",
-        "The story everyone tells new colleagues: start here.",
+        "L'histoire que tout le monde raconte aux nouveaux : commencez par celle-ci.",
         "Un monsieur arrive à la caisse avec une bouilloire en panne, sûr de l'avoir achetée chez nous il y a deux "
         "ans. En cherchant la référence, vous comprenez que le magasin n'a jamais vendu ce modèle. Il y a du monde "
         "dans la file, et il attend votre réponse.",
     ),
     (
-        "Offer to read the small print aloud",
+        "Servir un client malentendant sans le faire répéter",
         "",
-        "A regular customer in her eighties is holding a jumper very close to her face, then at arm's length. She "
-        "has left her glasses at home and cannot read the care label or the price. She has not asked for help.",
+        "Une cliente s'approche du comptoir et vous montre l'écran de son téléphone : « Je suis sourde, je cherche "
+        "un cadeau pour ma fille. » Derrière elle, deux clients attendent leur tour.",
     ),
     (
-        "Lend a phone charger at the till",
+        "Prêter un parapluie les jours d'averse",
         "",
-        "A customer is about to leave when her phone dies. Her train leaves in forty minutes and her ticket is on "
-        "the phone. She looks at you, then at the door.",
+        "Il pleut à verse depuis une heure. Un client règle ses achats en regardant la porte : il n'a ni parapluie "
+        "ni capuche, et sa voiture est garée à l'autre bout de la rue.",
     ),
-    ("Servir un client malentendant sans le faire répéter", "", ""),
-    ("Carry heavy purchases to the car", "Two stores already do it; ask your manager who covers the floor.", ""),
-    ("Judge a late complaint by the product, not the calendar", "", ""),
+    ("Un petit dessin sur le paquet cadeau", "", ""),
+    ("Rappeler le client dès qu'on a la réponse", "Demandez à votre responsable quel téléphone utiliser.", ""),
 ]
 READ = 2  # lea confirmed the first two standards
 ANSWERED = 0  # and answered the first judgement case
@@ -59,7 +60,7 @@ LEA_ANSWER = (
 
 
 def seed() -> None:
-    if LearningPath.objects.filter(title=PATH_TITLE).exists():
+    if LearningPath.objects.filter(title__in=[PATH_TITLE, *EARLIER_TITLES]).exists():
         return
     curator = User.objects.get(username=CURATOR)
     standards = {standard.title: standard for standard in Standard.objects.published()}

@@ -24,6 +24,7 @@ from practices.onboarding.forms import (
     StepNoteForm,
 )
 from practices.spreadsheet import spreadsheet_safe
+from practices.voice.services import sent_to_read
 from stories.models import Story
 
 # Learner pages
@@ -31,7 +32,8 @@ from stories.models import Story
 
 def my_paths(request: HttpRequest) -> HttpResponse:
     paths = onboarding.learner_paths(request.user)
-    return render(request, "practices/onboarding/my_paths.html", {"paths": paths})
+    sent = sent_to_read(request.user)
+    return render(request, "practices/onboarding/my_paths.html", {"paths": paths, "sent": sent})
 
 
 def case(request: HttpRequest, slug: str) -> HttpResponse:

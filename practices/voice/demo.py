@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Store
-from practices.models import Feedback, PillarWords
+from accounts.models import Store, User
+from practices.models import Feedback, PillarWords, Standard
 from practices.voice.importer import set_matches
 from practices.voice.matching import Matcher
-from practices.voice.services import customer_words_changed
+from practices.voice.services import customer_words_changed, standard_send
 from practices.voice.words import DEMO_WORDS
 from stories.models import Pillar, Story
 
@@ -76,7 +76,9 @@ def seed() -> None:
                 external_id=f"demo-{number}",
                 sentiment=match.sentiment,
                 reason=match.reason,
-                pillar_scores={"take-charge": chance.randrange(4, 11)} if source == "mystery_shop" else {},
+                pillar_scores={slug: chance.randrange(4, 11) for slug in DEMO_WORDS}
+                if source == "mystery_shop"
+                else {},
             )
         )
         matches.append(match)
@@ -89,3 +91,24 @@ def seed() -> None:
         for item in chance.sample(about, min(3, len(about))):
             item.stories.add(story)
         customer_words_changed(story_ids=[story.pk])
+    send_a_standard(pairs)
+
+
+def send_a_standard(pairs) -> None:
+    """A curator sent a "take charge" standard to Paris Opéra because of a waiting complaint: camille has it to read."""
+    store = Store.objects.filter(slug="paris-opera").first()
+    curator = User.objects.filter(username="julien").first()
+    standard = Standard.objects.published().filter(pillar__slug="take-charge").order_by("pk").first()
+    complaint = next(
+        (
+            item
+            for item, match in pairs
+            if item.store_id == getattr(store, "pk", None)
+            and item.sentiment == Feedback.Sentiment.COMPLAINT
+            and standard is not None
+            and standard.pillar_id in match.pillar_ids
+        ),
+        None,
+    )
+    if store and curator and complaint:
+        standard_send(standard=standard, store=store, curator=curator, feedback=complaint)

@@ -79,3 +79,23 @@ class ToldInStoreForm(forms.Form):
         mine = Story.objects.published().filter(author=user).order_by("-published_at")
         self.fields["story"].queryset = mine.filter(pk__in=list(mine.values_list("pk", flat=True)[:20]))
         self.fields["story"].widget.attrs["class"] = "form-select"
+
+
+class ImportForm(forms.Form):
+    """The curators' upload of a feedback file: the same import as `manage.py import_feedback`."""
+
+    file = forms.FileField(
+        label=_("Feedback file (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={"required": _("Choose a file to import.")},
+    )
+    scale = forms.TypedChoiceField(
+        label=_("Ratings' scale"),
+        choices=[("", _("From the file (0 to 10 when it says nothing)")), ("10", _("0 to 10")), ("5", _("1 to 5"))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and count, write nothing"), required=False, initial=True
+    )

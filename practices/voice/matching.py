@@ -44,6 +44,8 @@ class Matcher:
         self.praise = [(word, words_of(word)) for word in PRAISE_WORDS]
         self.complaint = [(word, words_of(word)) for word in COMPLAINT_WORDS]
         self.suggested: dict[tuple, tuple[list[int], list[int]]] = {}
+        self.searched: dict[str, tuple[list[int], list[int]]] = {}
+        self.pillar_standards: dict[tuple[int, ...], list[int]] = {}
 
     def match(self, text: str, rating: int | None = None) -> Match:
         compared = words_of(text)
@@ -77,20 +79,38 @@ class Matcher:
             self.suggested[key] = self.find(match)
         return self.suggested[key]
 
+    def found(self, word: str) -> tuple[list[int], list[int]]:
+        """The search's first standards and stories for one word, searched once per matcher (imports repeat words)."""
+        if word not in self.searched:
+            found = search(word, standards=Standard.objects.published(), stories=Story.objects.published())
+            self.searched[word] = (
+                list(found.standards.values_list("pk", flat=True)[:SUGGESTIONS]),
+                list(found.stories.values_list("pk", flat=True)[:SUGGESTIONS]),
+            )
+        return self.searched[word]
+
+    def by_pillar(self, pillar_ids: tuple[int, ...]) -> list[int]:
+        """The newest published standards of these pillars, read once per matcher."""
+        if pillar_ids not in self.pillar_standards:
+            newest = Standard.objects.published().filter(pillar_id__in=pillar_ids).order_by("-pk")
+            self.pillar_standards[pillar_ids] = list(newest.values_list("pk", flat=True)[: 2 * SUGGESTIONS])
+        return self.pillar_standards[pillar_ids]
+
     def find(self, match: Match) -> tuple[list[int], list[int]]:
         standards: list[int] = []
         stories: list[int] = []
         for word in match.words[:3]:
-            found = search(word, standards=Standard.objects.published(), stories=Story.objects.published())
-            for pk in found.standards.values_list("pk", flat=True)[:SUGGESTIONS]:
+            found_standards, found_stories = self.found(word)
+            for pk in found_standards:
                 if pk not in standards:
                     standards.append(pk)
             if len(standards) < SUGGESTIONS:
-                for pk in found.stories.values_list("pk", flat=True)[:SUGGESTIONS]:
+                for pk in found_stories:
                     if pk not in stories:
                         stories.append(pk)
         if len(standards) < SUGGESTIONS and match.pillar_ids:
-            by_pillar = Standard.objects.published().filter(pillar_id__in=match.pillar_ids).exclude(pk__in=standards)
-            standards += list(by_pillar.order_by("-pk").values_list("pk", flat=True)[: SUGGESTIONS - len(standards)])
+            for pk in self.by_pillar(tuple(match.pillar_ids)):
+                if pk not in standards and len(standards) < SUGGESTIONS:
+                    standards.append(pk)
         standards = standards[:SUGGESTIONS]
         return standards, stories[: SUGGESTIONS - len(standards)]

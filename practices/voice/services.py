@@ -7,11 +7,13 @@ region in one, then one each for their pillars, suggested standards, suggested s
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
-from practices.models import Feedback, Standard
+from accounts.models import Notification, Store, User
+from accounts.services import notify_many
+from practices.models import Acknowledgement, Feedback, Standard, StandardSend
 from practices.voice.forms import VoiceFilterForm
 from practices.voice.importer import detect_language, record_match
 from practices.voice.scrub import scrub
@@ -96,3 +98,140 @@ def feedback_told_in_store(*, person: User, text: str, rating: int | None, story
     if story is not None:
         feedback_link(feedback=item, story=story)
     return item
+
+
+class Refused(Exception):
+    """An action the rules do not allow; `message` says why, in the person's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+REASON_LENGTH = 300
+
+
+def store_staff(store_id: int) -> QuerySet:
+    """The active people of a store: who a standard sent to it is for."""
+    return User.objects.filter(store_id=store_id, is_active=True)
+
+
+@transaction.atomic
+def standard_send(*, standard: Standard, store: Store, curator: User, feedback: Feedback | None = None):
+    """Send a published standard to a store's staff as a "to read" item, the customer's words as the reason.
+
+    Its staff get a notification (once); sending the same standard to the same store again changes
+    nothing and returns (the first send, False).
+    """
+    if standard.status != Standard.Status.PUBLISHED:
+        raise Refused(_("Only a published standard can be sent to a store."))
+    reason = feedback.text[:REASON_LENGTH] if feedback is not None else ""
+    send, created = StandardSend.objects.get_or_create(
+        standard=standard, store=store, defaults={"feedback": feedback, "reason": reason, "sent_by": curator}
+    )
+    if created:
+        notify_many(
+            recipients=list(store_staff(store.pk)),
+            kind=Notification.Kind.TO_READ,
+            url=standard.get_absolute_url(),
+            once_key=f"toread:{standard.pk}",
+            actor=curator,
+            standard=standard.title,
+            words=reason[:140],
+        )
+    return send, created
+
+
+def read_still_counts(user_ref) -> Exists:
+    """The person (an OuterRef) confirmed reading the outer send's standard since its last material change."""
+    return Exists(
+        Acknowledgement.objects.filter(
+            user=user_ref, standard=OuterRef("standard"), revision__gte=OuterRef("standard__material_revision")
+        )
+    )
+
+
+def sent_to_read(user: User) -> list[StandardSend]:
+    """The standards sent to the person's store, newest first, each with `is_read` for them (one query)."""
+    if user.store_id is None:
+        return []
+    sends = StandardSend.objects.filter(store_id=user.store_id, standard__status=Standard.Status.PUBLISHED)
+    return list(
+        sends.select_related("standard", "feedback")
+        .annotate(is_read=read_still_counts(user.pk))
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def sends_list(filters: dict | None = None) -> QuerySet:
+    """Every send with its store and standard, and how many of the store's active staff read it (one query)."""
+    staff = User.objects.filter(store=OuterRef("store"), is_active=True).order_by().values("store")
+    readers = staff.filter(
+        Exists(
+            Acknowledgement.objects.filter(
+                user=OuterRef("pk"),
+                standard=OuterRef(OuterRef("standard")),
+                revision__gte=OuterRef(OuterRef("standard__material_revision")),
+            )
+        )
+    )
+    return (
+        StandardSend.objects.select_related("standard", "store__region", "sent_by")
+        .annotate(
+            staff_count=Subquery(staff.annotate(n=Count("pk")).values("n")),
+            read_count=Subquery(readers.annotate(n=Count("pk")).values("n")),
+        )
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def send_readers(send: StandardSend) -> list[User]:
+    """The store's active staff, each with `read_at` (None: not read since the last material change)."""
+    mine = Acknowledgement.objects.filter(
+        user=OuterRef("pk"), standard=send.standard_id, revision__gte=send.standard.material_revision
+    ).order_by("-acknowledged_at")
+    return list(
+        store_staff(send.store_id)
+        .annotate(read_at=Subquery(mine.values("acknowledged_at")[:1]))
+        .order_by(F("read_at").desc(nulls_last=True), "display_name", "username")
+    )
+
+
+STANDARD_WORDS = 10
+
+
+def customer_words_for(standard: Standard) -> list[Feedback]:
+    """What customers said that is evidence for the stories this standard was promoted from (one query)."""
+    linked = Feedback.objects.filter(stories__promotion__standard=standard).values("pk")
+    return list(
+        Feedback.objects.filter(pk__in=linked).select_related("store").order_by("-date", "-pk")[:STANDARD_WORDS]
+    )
+
+
+STORE_WEEKS = 4
+STORE_ITEMS = 8
+
+
+def store_feedback(store_id: int) -> list[Feedback]:
+    """What customers said about a store in the last weeks: praise first, then the rest, newest first."""
+    since = timezone.localdate() - timedelta(weeks=STORE_WEEKS)
+    praise_first = Case(When(sentiment=Feedback.Sentiment.PRAISE, then=0), default=1)
+    return list(
+        Feedback.objects.filter(store_id=store_id, date__gte=since)
+        .only("pk", "date", "source", "rating", "text", "language", "sentiment")
+        .order_by(praise_first, "-date", "-pk")[:STORE_ITEMS]
+    )
+
+
+def mark_sent(items: list[Feedback]) -> None:
+    """Give each listed item `standard_suggestions`: (standard, id of its send to the item's store or None)."""
+    stores = {item.store_id for item in items}
+    standards = {standard.pk for item in items for standard in item.suggested_standards.all()}
+    sent: dict[tuple[int, int], int] = {}
+    if stores and standards:
+        rows = StandardSend.objects.filter(store_id__in=stores, standard_id__in=standards)
+        sent = {(standard, store): pk for pk, standard, store in rows.values_list("pk", "standard_id", "store_id")}
+    for item in items:
+        item.standard_suggestions = [
+            (standard, sent.get((standard.pk, item.store_id))) for standard in item.suggested_standards.all()
+        ]

@@ -4,6 +4,9 @@
 // - pages: from the network; the last feed and story pages read are kept in "pages-<version>" so they can be
 //   reread offline, with the page's own "Offline: saved copy from HH:MM" notice shown;
 // - any other page that cannot be reached: the offline page in the person's language, kept at install.
+// - the story form too, so that a story can be written with no signal: it is kept as a draft on the device
+//   (DraftStore, from static/js/draft-store.js, served before this file) and sent by Background Sync
+//   ("send-drafts") where the browser has it, else by the next page that opens (static/js/drafts.js).
 // A new version (?v= in this script's URL) installs new caches and removes the old ones.
 "use strict";
 
@@ -14,7 +17,7 @@ const STATIC_CACHE = "static-" + VERSION;
 const PAGES_CACHE = "pages-" + VERSION;
 const OFFLINE_URL = "/offline/" + LANGUAGE + "/";
 const KEPT_PAGES = 30;
-const READABLE = /^\/stories\/(\d+\/)?$/; // the feed and story pages
+const READABLE = /^\/stories\/(\d+\/|new\/)?$/; // the feed, story pages and the story form
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -100,3 +103,53 @@ async function savedCopy(saved) {
   headers.delete("Content-Length");
   return new Response(html, { status: 200, headers });
 }
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "send-drafts") event.waitUntil(sendDrafts());
+});
+
+// Send the drafts kept on the device; the open pages (or the next one opened) show each one published. A draft
+// still waiting (no network yet) fails the sync, so that the browser tries again later.
+async function sendDrafts() {
+  await DraftStore.sendAll();
+  const drafts = await DraftStore.all();
+  await tellPages({ type: "drafts-changed" });
+  if (drafts.some((draft) => draft.state === "waiting")) throw new Error("drafts still waiting");
+}
+
+async function tellPages(message) {
+  const pages = await self.clients.matchAll({ type: "window" });
+  pages.forEach((page) => page.postMessage(message));
+}
+
+// Web Push (accounts/push.py): show the notification; a tap opens what it is about.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { body: event.data.text() };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "", {
+      body: message.body || "",
+      icon: "/static/img/icon-192.png",
+      lang: LANGUAGE,
+      data: { url: message.url || "/" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(
+    (async () => {
+      const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = pages.find((page) => page.url === url.href);
+      if (open) return open.focus();
+      return self.clients.openWindow(url.href);
+    })()
+  );
+});

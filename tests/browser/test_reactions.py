@@ -68,7 +68,11 @@ class ReactionsJourneyTests:
         assert julien.get_by_text("Buy cheap coffee").is_visible()
         assert_accessible(julien)
         julien.get_by_role("button", name="Hide the content").click()
+        assert julien.get_by_text("Give a reason: it is kept in the decision log.").is_visible()  # a reason first
+        julien.get_by_label("Reason (kept in the decision log)").fill("Advice against the store's rules")
+        julien.get_by_role("button", name="Hide the content").click()
         assert julien.get_by_text("No open report").is_visible()
+        assert julien.get_by_text("“Advice against the store's rules”").is_visible()  # in the decision log
         julien.goto(f"/stories/{story.pk}/")
         hugo.reload()
         assert hugo.get_by_text("Comment hidden by a curator.").is_visible()

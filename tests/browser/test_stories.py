@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -34,7 +35,8 @@ class PostAttentionJourneyTests:
         assert_accessible(page)
         page.get_by_role("button", name="Publish").click()
 
-        page.wait_for_url("**/stories/*/")
+        page.wait_for_url(re.compile(r"/stories/\d+/$"))  # sent by static/js/drafts.js, then the story
+        assert page.get_by_text("Thank you! Your story is published.").is_visible()
         assert page.get_by_role("heading", name="A dry walk to the tram").is_visible()
         photo = page.get_by_role("img", name="A blue umbrella by the door")
         assert photo.is_visible()

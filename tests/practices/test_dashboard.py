@@ -15,6 +15,7 @@ from practices.dashboard import charts
 from practices.dashboard import report as dashboard
 from practices.dashboard.tables import TABLES
 from practices.library import services as practices_services
+from practices.models import Feedback
 from practices.onboarding import services as onboarding
 from stories import services
 from stories.models import Story
@@ -433,20 +434,31 @@ class QueryCountTests:
             services.comment_add(author=person, story=story, body="Yes.")
             onboarding.path_assign(path=path, person=person, curator=cast.julien)
             read(person, standard)
+            for source in ("survey", "mystery_shop"):
+                item = Feedback.objects.create(
+                    store=store,
+                    source=source,
+                    text="Queue",
+                    rating=3,
+                    sentiment="complaint",
+                    pillar_scores={"take-charge": 4} if source == "mystery_shop" else {},
+                )
+                item.pillars.add(story.pillar)
         client.force_login(cast.julien)
         # session, user, permissions and unread count (one query);
         # 1 stores (with regions, and whether each contributed in the last 30 days), 2 stories per store, kind
         # and pillar, 3 staff and who took part per store, 4 votes per store, 5 comments per store, 6 tries
         # per store (and how many of other stores' stories), 7 acknowledgements per store, 8 stories tried by
         # other stores per story's store, 9 learning-path progress per store, 10 promotions per region and
-        # standard, 11 stories per region and day, 12 pillars; and the open reports' count (the header's Reports
-        # section, issue 16; the CSV has no header)
-        with django_assert_num_queries(16):
+        # standard, 11 stories per region and day, 12 pillars, 13 feedback and ratings per store and source,
+        # 14 complaints per store and pillar, 15 mystery-shop scores per region and week; and the open
+        # reports' count (the header's Reports section, issue 16; the CSV has no header)
+        with django_assert_num_queries(19):
             response = client.get(DASHBOARD)
         assert len(response.context["report"].stores) == store_count
         # the same for the CSV
         cache.clear()
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(18):
             rows = csv_rows(client.get(export_url("stores")))
         assert len(rows) == 1 + store_count
 
@@ -491,3 +503,75 @@ class ChartTests:
         assert [bar.text for bar in bars.bars] == ["—", "50%"]
         assert bars.bars[0].label == "A very long store n…"
         assert bars.bars[0].width == "0.0" and bars.bars[1].width == "101.0"
+
+
+class CustomerVoiceTests:
+    """What customers said, on the dashboard: counts, ratings per source, complaints against stories, mystery shops."""
+
+    @pytest.fixture
+    def voice(self, cast):
+        take_charge = make_pillar(slug="take-charge", name="Take charge", order=3)
+        positive = make_pillar(slug="be-positive", name="Be positive", order=1)
+        make_story(cast.camille, title="A smile at the door", pillar=positive)
+        make_story(cast.camille, title="Another smile", pillar=positive)
+        today = timezone.localdate()
+        for index in range(4):
+            item = Feedback.objects.create(
+                store=cast.paris,
+                source="survey",
+                text="Too long a wait",
+                rating=2 + index,
+                sentiment="complaint",
+                date=today - timedelta(days=index),
+            )
+            item.pillars.add(take_charge)
+        for week in range(3):
+            Feedback.objects.create(
+                store=cast.paris,
+                source="mystery_shop",
+                text="Visit",
+                rating=7,
+                date=today - timedelta(days=7 * week),
+                pillar_scores={"take-charge": 4 + week, "be-positive": 8},
+            )
+        Feedback.objects.create(store=cast.lyon, source="review", text="Fine", rating=9, sentiment="praise")
+        cast.take_charge, cast.positive = take_charge, positive
+        return cast
+
+    def test_counts_and_average_ratings_per_source(self, client, voice):
+        client.force_login(voice.julien)
+        rows = csv_rows(client.get(export_url("customers"), {"region": "ile-de-france"}))
+        header, paris = rows[0], next(row for row in rows if row[0] == "Paris Opéra")
+        assert paris[header.index("Feedback")] == "7"
+        assert paris[header.index("Average rating: Survey")] == "3.5"
+        assert paris[header.index("Average rating: Mystery shop")] == "7.0"
+        assert paris[header.index("Average rating: Online review")] == ""
+        lyon = next(row for row in rows if row[0] == "Lyon Bellecour")
+        assert lyon[header.index("Average rating: Online review")] == "9.0"
+
+    def test_the_gap_between_complaints_and_stories_is_marked(self, client, voice):
+        client.force_login(voice.julien)
+        response = client.get(DASHBOARD, {"region": "ile-de-france"})
+        page = response.content.decode()
+        assert "customers complain about “Take charge” (100% of complaints), your stores tell 0% of" in page
+        rows = csv_rows(client.get(export_url("customer_pillars"), {"region": "ile-de-france"}))
+        header, idf = rows[0], rows[1]
+        assert idf[0] == "Île-de-France" and idf[-1] == "Take charge"
+        assert idf[header.index("Take charge: share of complaints (%)")] == "100"
+        assert idf[header.index("Be positive: share of stories (%)")] == "100"
+        # No complaint about being positive: no gap there.
+        assert "Be positive" not in idf[-1]
+        rows = csv_rows(client.get(export_url("customer_pillars_stores"), {"region": "ile-de-france"}))
+        header, paris = rows[0], next(row for row in rows if row[0] == "Paris Opéra")
+        assert paris[header.index("Take charge: share of complaints (%)")] == "100" and paris[-1] == "Take charge"
+        lyon = next(row for row in rows if row[0] == "Lyon Bellecour")
+        assert lyon[header.index("Take charge: share of complaints (%)")] == "" and lyon[-1] == ""
+
+    def test_mystery_shop_scores_over_time_as_chart_and_table(self, client, voice):
+        client.force_login(voice.julien)
+        page = client.get(DASHBOARD, {"region": "ile-de-france", "period": "28"}).content.decode()
+        assert 'id="chart-mystery-title"' in page
+        rows = csv_rows(client.get(export_url("mystery_shop"), {"region": "ile-de-france", "period": "28"}))
+        assert rows[0] == ["Week of", "Be positive", "Take charge"]
+        assert rows[-1][1:] == ["8.0", "4.0"]
+        assert ["8.0", "6.0"] in [row[1:] for row in rows]

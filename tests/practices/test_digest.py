@@ -30,7 +30,7 @@ from practices.digest.services import (
 )
 from practices.digest.tasks import digests_enqueue, send_weekly_digests
 from practices.library import services
-from practices.models import DigestDelivery, LearningPath, StandardRevision
+from practices.models import DigestDelivery, Feedback, LearningPath, StandardRevision
 from practices.onboarding import services as onboarding
 from stories import services as story_services
 from stories.models import Story, Vote
@@ -275,11 +275,31 @@ class SendingTests:
             make_standard(cast.julien, title=f"Standard {i}")
         # the week's top stories, standards revised; the people; camille: already sent?, her region's
         # top stories, her paths (none: no steps to read), votes, comments, tries and promotions on
-        # her stories, their titles; the transaction (a savepoint in tests), the lock on her row,
-        # the record (look-up, savepoint, insert, release)
-        with django_assert_num_queries(18):
+        # her stories, their titles, what customers praised in her store; the transaction (a savepoint
+        # in tests), the lock on her row, the record (look-up, savepoint, insert, release)
+        with django_assert_num_queries(19):
             counts = digests_send_batch(user_ids=[cast.camille.pk], week=week_start(timezone.localdate()))
         assert counts["sent"] == 1 and f"Story {count - 1}" in mail.outbox[0].body
+
+
+class CustomerWordsTests:
+    def test_each_store_gets_its_customers_best_words_of_the_week(self, cast):
+        monday = week_start(timezone.localdate())
+        common = {"source": "survey", "sentiment": "praise", "date": monday}
+        Feedback.objects.create(store=cast.paris, text="Best welcome ever", rating=10, **common)
+        Feedback.objects.create(store=cast.paris, text="Quite nice", rating=8, **common)
+        Feedback.objects.create(store=cast.paris, text="Slow and rude", rating=1, source="review", date=monday)
+        Feedback.objects.create(
+            store=cast.paris, text="Last week's praise", rating=10, **common | {"date": monday - timedelta(days=1)}
+        )
+        Feedback.objects.create(store=cast.lyon, text="Lyon is lovely", rating=9, **common)
+        send()
+        camille = mail_to("camille")
+        assert "What customers said about Paris Opéra" in camille.body
+        assert camille.body.index("Best welcome ever") < camille.body.index("Quite nice")
+        assert "Slow and rude" not in camille.body and "Last week's praise" not in camille.body
+        assert "Lyon is lovely" not in camille.body and "Best welcome ever" in html_of(camille)
+        assert "Lyon is lovely" in mail_to("hugo").body
 
 
 class FailingBackend(BaseEmailBackend):

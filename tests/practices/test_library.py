@@ -338,8 +338,9 @@ class QueryCountTests:
             services.story_promote(story=story, curator=cast.julien, standard=standard, note=f"Note {i}")
         client.force_login(cast.lea)
         # session, user, permissions and unread count (one query), the standard (with pillar and owner),
-        # its tags, its sources (with authors, stores, curators), its revisions (with editors)
-        with django_assert_num_queries(7):
+        # its tags, its sources (with authors, stores, curators), its revisions (with editors), what
+        # customers said about its sources (with stores; issue 18)
+        with django_assert_num_queries(8):
             response = client.get(standard.get_absolute_url())
         assert len(response.context["promotions"]) == count
         assert response.content.decode().count('class="mb-3 source-story"') == count

@@ -620,7 +620,7 @@ class RetireAndDeleteTests:
         client.force_login(cast.julien)
         page = client.get(standard.get_absolute_url()).content.decode()
         assert f'href="/onboarding/paths/{path.pk}/">First weeks in store</a>' in page
-        response = client.post(reverse("practices:standard-retire", args=[standard.slug]))
+        response = client.post(reverse("practices:standard-retire", args=[standard.slug]), {"reason": "Outdated"})
         assert (
             "This standard is in the learning path “First weeks in store”: take it out of the path before retiring it."
             in page_messages(response)
@@ -628,7 +628,7 @@ class RetireAndDeleteTests:
         standard.refresh_from_db()
         assert standard.status == "published"
         onboarding.path_step_remove(step=path.steps.get())
-        client.post(reverse("practices:standard-retire", args=[standard.slug]))
+        client.post(reverse("practices:standard-retire", args=[standard.slug]), {"reason": "Outdated"})
         standard.refresh_from_db()
         assert standard.status == "retired"
 
@@ -695,8 +695,8 @@ class MyPathsTests:
             read(cast.camille, standard)
         client.force_login(cast.camille)
         # session, user, permissions and unread count (one query), the paths, their steps (with standards,
-        # read and answered flags)
-        with django_assert_num_queries(5):
+        # read and answered flags), the standards sent to the person's store (with their read flag)
+        with django_assert_num_queries(6):
             response = client.get(ONBOARDING)
         assert len(response.context["paths"]) == min(count, 3)
         assert len(response.context["paths"][0].steps) == count
@@ -791,7 +791,7 @@ class DemoTests:
     def test_the_demo_path_has_new_hires_lea_part_way_and_judgement_cases(self, client):
         call_command("seed_demo")
         call_command("seed_demo")  # safe to run again
-        path = LearningPath.objects.get(title="First weeks in store")
+        path = LearningPath.objects.get(title="Premières semaines en magasin")
         assert path.audience == new_hires()
         assert 5 <= path.steps.count() <= 7
         assert path.steps.exclude(standard__situation="").count() >= 2
@@ -800,6 +800,10 @@ class DemoTests:
         assert 0 < len(mine.done) < len(mine.counted)
         assert any(step.was_read and not step.is_read for step in mine.steps)  # read before a material revision
         assert CaseAnswer.objects.filter(user=lea).count() == 1
+        # lea reads French: her whole path is in French (the demo has a French standard for every step).
+        assert lea.reading_language == "fr"
+        assert {step.standard.language for step in path.steps.select_related("standard")} == {"fr"}
+        assert LearningPath.objects.count() == 1
         client.force_login(lea)
         assert client.get(ONBOARDING).status_code == 200
 

@@ -219,7 +219,8 @@ class RetireTests:
     def test_a_retired_standard_leaves_the_library_for_the_archive(self, client, cast):
         standard = make_standard(cast.julien)
         client.force_login(cast.julien)
-        assert client.post(url("standard-retire", standard))["Location"] == standard.get_absolute_url()
+        response = client.post(url("standard-retire", standard), {"reason": "Customers no longer ask for it"})
+        assert response["Location"] == standard.get_absolute_url()
         standard.refresh_from_db()
         assert standard.status == "retired" and standard.retired_at is not None
         client.force_login(cast.camille)
@@ -324,7 +325,14 @@ class RefusalTests:
         client.force_login(getattr(cast, username))
         assert client.get(url("standard-edit", standard)).status_code == 403
 
-    @pytest.mark.parametrize("action", ["standard-publish", "standard-retire", "standard-review"])
+    def test_retiring_asks_first_and_a_get_changes_nothing(self, client, cast):
+        standard = make_standard(cast.julien)
+        before = snapshot(standard)
+        client.force_login(cast.julien)
+        assert client.get(url("standard-retire", standard)).status_code == 200
+        assert snapshot(standard) == before
+
+    @pytest.mark.parametrize("action", ["standard-publish", "standard-review"])
     def test_post_only_actions_refuse_get(self, client, cast, action):
         standard = make_standard(cast.julien, publish=False)
         before = snapshot(standard)

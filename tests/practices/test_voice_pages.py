@@ -65,8 +65,9 @@ class VoicePageTests:
         client.force_login(voice.julien)
         # session, user, permissions; the items with store and region; their pillars, suggested standards,
         # suggested stories, linked stories (one each); the pillars of the correction forms; and the
-        # filter's drop-down lists: regions, stores, pillars; the open reports' count (the header).
-        with django_assert_num_queries(13):
+        # filter's drop-down lists: regions, stores, pillars; the open reports' count (the header); the
+        # suggested standards already sent to the items' stores.
+        with django_assert_num_queries(14):
             response = client.get("/voice/")
         assert len(response.context["items"]) == min(count, 20)
 

@@ -159,7 +159,7 @@ class WriteThenReadTests:
     def test_hidden_and_deleted_stories_leave_at_once(self, scene, cast):
         story, author, colleague, _ = scene
         curator = login(type(author)(), cast.julien)
-        curator.post(reverse("stories:hide", args=[story.pk]))
+        curator.post(reverse("stories:hide", args=[story.pk]), {"reason": "Names a customer"})
         feed, page = read(colleague, story)
         assert "Umbrellas at the door" not in feed and page == "status 404"
         assert "hidden by a curator" in read(author, story)[1]
@@ -381,11 +381,11 @@ class RedisFaultTests:
 
 def test_a_story_card_shows_nothing_its_key_is_not_made_of(cast, client, shared_cache):
     """A card drawn from a model instance would show what its key does not hold: fragments refuse one."""
-    from config.fragments import render_fragment
+    from config.fragments import Fragment, render_fragments
 
     story = make_story(cast.camille)
     with pytest.raises(TypeError):
-        render_fragment("stories/includes/story_card.html", {"story": story})
+        render_fragments([Fragment("stories/includes/story_card.html", {"story": story})])
 
 
 class TwoProcessesTests:

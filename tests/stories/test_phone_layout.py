@@ -111,3 +111,22 @@ class LivelyDemoTests:
         hot = list(published.ranked("hot").values_list("pk", flat=True))
         top = list(published.ranked("top").values_list("pk", flat=True))
         assert hot != top
+
+    def test_the_demo_feed_s_trending_top_this_week_and_top_this_month_differ(self, client):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from accounts.models import User
+
+        call_command("seed_demo", verbosity=0, stdout=StringIO())
+        client.force_login(User.objects.get(username="camille"))
+
+        def order(**query) -> list[int]:
+            return [row["pk"] for row in client.get("/stories/", query).context["stories"]]
+
+        trending, week, month = order(sort="hot"), order(sort="top", period="week"), order(sort="top", period="month")
+        assert len(week) >= 3, "the demo's last week has stories to rank"
+        assert trending[: len(week)] != week
+        assert week != month[: len(week)] or len(month) > len(week)
+        assert month != trending[: len(month)]

@@ -323,7 +323,8 @@ class FlagTests:
         queue = client.get(reverse("stories:flags"))
         assert "Rude words" in queue.content.decode()
         flag = Flag.objects.get()
-        client.post(reverse("stories:flag-decide", args=[flag.pk]), {"action": "hide"})
+        decision = {"action": "hide", f"flag-{flag.pk}-reason": "Rude"}
+        client.post(reverse("stories:flag-decide", args=[flag.pk]), decision)
         flag.refresh_from_db()
         comment.refresh_from_db()
         assert (flag.status, flag.decided_by, comment.status) == ("hidden", cast.julien, "hidden")

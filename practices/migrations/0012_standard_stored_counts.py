@@ -19,7 +19,7 @@ def fill_counts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practices", "0010_voice_of_the_customer"),
+        ("practices", "0011_standard_sends"),
         ("stories", "0010_story_customer_words"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

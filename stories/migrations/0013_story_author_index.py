@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0008_notification_report"),
-        ("stories", "0010_story_customer_words"),
+        ("stories", "0012_decision_log"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -15,8 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="story",
-            index=models.Index(
-                fields=["author", "-published_at"], include=("id", "status", "store"), name="story_author_idx"
-            ),
+            index=models.Index(fields=["author", "-published_at", "id", "status", "store"], name="story_author_idx"),
         ),
     ]
