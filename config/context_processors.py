@@ -33,14 +33,9 @@ IN_TABS = {"stories:feed", "practices:library", "practices:onboarding"}
 
 
 @functools.lru_cache(maxsize=8)
-def navigation_urls(script_prefix: str) -> list[tuple]:
-    """NAVIGATION with each page's URL: a function of the URLconf, so worked out once per process and prefix."""
-    return [(label, reverse(url_name), permission, url_name in IN_TABS) for label, url_name, permission in NAVIGATION]
-
-
-@functools.lru_cache(maxsize=8)
-def tab_urls(script_prefix: str) -> list[tuple]:
-    return [(label, reverse(url_name), icon) for label, url_name, icon in TABS]
+def section_urls(script_prefix: str) -> dict[str, str]:
+    """Each section's URL by its name: a function of the URLconf, so worked out once per process and prefix."""
+    return {url_name: reverse(url_name) for url_name in {name for _, name, *rest in [*NAVIGATION, *TABS]}}
 
 
 def is_current(url: str, path: str) -> bool:
@@ -54,40 +49,54 @@ def open_report_count() -> int:
 
 
 def header_values(request: HttpRequest) -> dict:
-    """What the header shows: the person, their unread count, and the sections their permissions open.
+    """What the header shows, as its key: the person, their unread count, the sections their permissions open,
+    the ones this page is in, and for curators the number of open reports (one COUNT query).
 
-    Curators also see the number of open reports on the Reports section (one COUNT query).
+    draw_header writes the labels and links, which follow from these, the language and the URLconf.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"person": None}
-    prefix, path = get_script_prefix(), request.path
-    reports = open_report_count() if user.has_perm("stories.moderate_story") else 0
-    flags_url = reverse("stories:flags")
-    nav, menu = [], []
-    for label, url, permission, in_tabs in navigation_urls(prefix):
-        if permission is None or user.has_perm(permission):
-            count = reports if url == flags_url else 0
-            nav.append((str(label), url, is_current(url, path), count))
-            if not in_tabs:
-                menu.append((str(label), url, count))
-    profile_url = reverse("accounts:profile", args=[user.username])
-    tabs = [(str(label), url, icon, is_current(url, path)) for label, url, icon in tab_urls(prefix)]
-    tabs.append((str(_("Me")), profile_url, "me", is_current(profile_url, path)))
-    person = {"username": user.username, "name": user.name}
+    path, profile_url = request.path, reverse("accounts:profile", args=[user.username])
+    current = [name for name, url in section_urls(get_script_prefix()).items() if is_current(url, path)]
+    # Permissions first: the query that loads them brings the unread count (accounts/backends.py).
+    sections = [name for _, name, permission in NAVIGATION if permission is None or user.has_perm(permission)]
     return {
-        "person": person,
+        "person": (user.username, user.name, profile_url),
         "unread_count": user.unread_count,
-        "nav": nav,
-        "menu": menu,
-        "tabs": tabs,
+        "sections": sections,
+        "current": [*current, "me"] if is_current(profile_url, path) else current,
+        "report_count": open_report_count() if user.has_perm("stories.moderate_story") else 0,
+    }
+
+
+def draw_header(values: dict) -> dict:
+    """The header's context, from header_values(): its sections' labels and links, in the page's language."""
+    if values["person"] is None:
+        return values
+    urls, current, reports = section_urls(get_script_prefix()), values["current"], values["report_count"]
+    username, name, profile_url = values["person"]
+    nav = [
+        (str(label), urls[url_name], url_name in current, reports if url_name == "stories:flags" else 0, url_name)
+        for label, url_name, _ in NAVIGATION
+        if url_name in values["sections"]
+    ]
+    tabs = [(str(label), urls[url_name], icon, url_name in current) for label, url_name, icon in TABS]
+    return {
+        **values,
+        "person": {"username": username, "name": name},
         "profile_url": profile_url,
-        "report_count": reports,
+        "nav": [item[:4] for item in nav],
+        "menu": [(label, url, count) for label, url, _, count, url_name in nav if url_name not in IN_TABS],
+        "tabs": [*tabs, (str(_("Me")), profile_url, "me", "me" in current)],
     }
 
 
 def chrome_fragments(request: HttpRequest) -> list[Fragment]:
-    return [Fragment("includes/header.html", header_values(request)), Fragment("includes/footer.html", {})]
+    return [
+        Fragment("includes/header.html", header_values(request), draw_header),
+        Fragment("includes/footer.html", {}),
+    ]
 
 
 def render_page_fragments(request: HttpRequest, parts: list[Fragment]) -> list[SafeString]:

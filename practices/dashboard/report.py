@@ -12,11 +12,9 @@ voted, commented, said their store tried an idea or confirmed reading a standard
 """
 
 from collections import defaultdict
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -36,6 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, Store, User
+from config.cache import cache_get_many, cache_set_many
+from config.fragments import DEPLOY_VERSION
 from practices.models import Acknowledgement, PathAssignment, PathStep, Promotion, Standard
 from practices.voice.report import VoiceReport, voice_report
 from stories.models import Comment, Pillar, Story, Tried, Vote
@@ -499,15 +499,13 @@ def group_by_region(
 
 
 def cached_report(period: Period) -> Report:
-    """build_report(period), kept REPORT_SECONDS in the cache; a cache that fails only means computing it."""
-    # "v2": reports kept before the voice of the customer joined them have no `voice` (a deploy must not read one).
-    key = f"dashboard:report:v2:{period.days}:{timezone.localdate().isoformat()}"
-    try:
-        report = cache.get(key)
-    except Exception:  # any cache failure is a miss: the page must not fail
-        report = None
+    """build_report(period), kept REPORT_SECONDS in the cache; a cache that fails only means computing it.
+
+    Keyed on the deploy's version (config.fragments), so a report kept by an earlier release is never read.
+    """
+    key = f"dashboard:report:{DEPLOY_VERSION}:{period.days}:{timezone.localdate().isoformat()}"
+    report = cache_get_many([key]).get(key)
     if report is None:
         report = build_report(period)
-        with suppress(Exception):  # the report is computed: keeping it is a bonus
-            cache.set(key, report, REPORT_SECONDS)
+        cache_set_many({key: report}, timeout=REPORT_SECONDS)
     return replace(report, period=period)  # the note, in this person's language

@@ -3,10 +3,10 @@
 //   listed as "waiting to send" on the feed and the form, then sent by the service worker's Background Sync
 //   or by the next page opened online, once: the server makes one story per draft key;
 // - signing out deletes the drafts and the saved pages, after a confirmation when drafts are waiting.
-// Without JavaScript (or IndexedDB) the form posts as it always did. Words come from the script's data-*.
+// Without JavaScript (or IndexedDB) the form posts as it always did. Words come from #draft-words (the footer).
 (function () {
   "use strict";
-  var words = document.currentScript.dataset;
+  var words = document.getElementById("draft-words").dataset;  // in the footer (templates/includes/footer.html)
   if (!("indexedDB" in window) || typeof DraftStore === "undefined") return;
 
   var status = document.getElementById("draft-status");
@@ -166,7 +166,7 @@
       event.preventDefault();
       DraftStore.all().then(function (drafts) {
         var waiting = drafts.filter(function (draft) { return draft.state !== "published"; });
-        if (waiting.length && !window.confirm(words.confirmLogout)) return;
+        if (waiting.length && !window.confirm(words.confirmLogout)) return false;
         var pages = "caches" in window ? caches.keys().then(function (names) {
           return Promise.all(names.filter(function (name) { return name.indexOf("pages-") === 0; })
             .map(function (name) { return caches.delete(name); }));
@@ -175,10 +175,13 @@
         var push = "serviceWorker" in navigator ? navigator.serviceWorker.getRegistration().then(function (registration) {
           return registration && registration.pushManager && registration.pushManager.getSubscription();
         }).then(function (subscription) { return subscription && subscription.unsubscribe(); }).catch(function () {}) : null;
-        return Promise.all([DraftStore.clear(), pages, push]).then(function () {
-          button.dataset.cleared = "1";
-          button.click();
-        });
+        return Promise.all([DraftStore.clear(), pages, push]).then(function () { return true; });
+      }).catch(function () {
+        return true;  // what could not be cleared must not keep the person signed in
+      }).then(function (logOut) {
+        if (!logOut) return;
+        button.dataset.cleared = "1";
+        button.click();
       });
     });
   });

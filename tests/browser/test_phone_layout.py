@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, log_in
-from tests.factories import make_pillar, make_story
+from tests.factories import jpeg_upload, make_pillar, make_story
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,6 +62,21 @@ class PhoneFeedTests:
         chip.click()
         page.wait_for_url("**/stories/")
         assert page.locator(".chip").count() == 0
+
+    def test_a_card_keeps_its_place_while_its_photo_loads(self, new_page, cast):
+        """The cover's box is fixed before the photo arrives: no layout shift (bench/README.md, Lighthouse)."""
+        make_story(cast.hugo, title="With a photo", photos=[jpeg_upload(size=(640, 480))])
+        page = new_page(device=PHONE)
+        log_in(page, "camille")
+        page.route("**/photos/**", lambda route: route.abort())  # the photo never comes
+        page.goto("/stories/")
+        before = page.locator(".story-card .card-title").first.bounding_box()["y"]
+        assert page.locator(".story-card .card-cover").first.bounding_box()["height"] == 224  # 14rem
+
+        page.unroute("**/photos/**")
+        page.reload()
+        page.wait_for_function("() => document.querySelector('.card-cover').naturalWidth > 0")
+        assert page.locator(".story-card .card-title").first.bounding_box()["y"] == before
 
     def test_the_menu_holds_the_curators_sections(self, new_page, cast):
         make_story(cast.hugo, title="Une histoire")

@@ -482,8 +482,8 @@ class QueryCountTests:
         def broken(*args, **kwargs):
             raise ConnectionError("the cache is down")
 
-        monkeypatch.setattr(dashboard.cache, "get", broken)
-        monkeypatch.setattr(dashboard.cache, "set", broken)
+        monkeypatch.setattr(cache, "get_many", broken)
+        monkeypatch.setattr(cache, "set_many", broken)
         client.force_login(network.julien)
         response = client.get(DASHBOARD)
         assert response.status_code == 200

@@ -66,8 +66,8 @@ class TriedCreditsTests:
             story_services.tried_record(user=make_user(f"u{i}", store=store, role="Staff"), story=story)
         client.force_login(cast.lea)
         # session, user, permissions and unread count, the standard, its tags, its sources, its revisions,
-        # the tries of its sources (with stores)
-        with django_assert_num_queries(8):
+        # the tries of its sources (with stores), the customer words of its sources
+        with django_assert_num_queries(9):
             response = client.get(standard.get_absolute_url())
         assert len(response.context["tries"]) == count
         assert reverse("stories:store", args=["store-0"]) in response.content.decode()
