@@ -78,6 +78,8 @@ def main() -> None:
     facts = {
         "session_key": signed_in_session(args.user),
         "username": args.user,
+        # The person's store: the store page and the feed filtered by store.
+        "store_slug": User.objects.filter(username=args.user).values_list("store__slug", flat=True).first(),
         "curator_session_key": signed_in_session(args.curator),
         "story_id": mid_range_story_id(),
         "published_stories": Story.objects.published().count(),

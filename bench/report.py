@@ -96,12 +96,12 @@ def number(value: float | None, digits: int = 1) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    header = f"{'page':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>10} {'target':>7}  result"
+    header = f"{'page':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>10} {'target':>7}  result"
     lines = [header, "-" * len(header)]
     for row in rows:
         target = "" if row.target is None else f"≥ {row.target:.2f}"
         lines.append(
-            f"{row.name:<22} {number(row.requests_per_sec):>9} {number(row.p50_ms, 2):>8} {number(row.p99_ms, 2):>8}"
+            f"{row.name:<30} {number(row.requests_per_sec):>9} {number(row.p50_ms, 2):>8} {number(row.p99_ms, 2):>8}"
             f" {number(row.ratio, 2):>10} {target:>7}  {row.verdict}"
         )
     for row in rows:

@@ -29,14 +29,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench import wrk  # noqa: E402
-from bench.pages import CEILING, COMPARED, REFERENCE, Facts, Page  # noqa: E402
+from bench.pages import CEILING, COMPARED, EVERY_PAGE, REFERENCE, Facts, Page  # noqa: E402
 from bench.report import Row, add_reference_ratios, combine_rounds, table, write_json  # noqa: E402
 
 BIN = Path(sys.executable).parent
 RESULTS = BASE_DIR / "bench" / "results"
-DATABASE = "stories_bench"
+DATABASE = "stories_bench"  # --database
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = "redis://127.0.0.1:6379/5"  # --redis-db
+QUIET_LOADAVG = 1.0  # --wait-quiet waits for the load average to fall under this before each page
 HOST = "127.0.0.1"
 WORKERS = 3
 THREADS = 2
@@ -61,7 +62,44 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-load", action="store_true", help="reuse the bench database as it is")
     parser.add_argument("--no-redis", action="store_true", help="run without REDIS_URL (local-memory cache)")
     parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
-    return parser.parse_args()
+    parser.add_argument("--database", default=DATABASE, help=f"PostgreSQL database to (re)create (default {DATABASE})")
+    parser.add_argument("--redis-db", type=int, default=5, help="Redis database for the cache, emptied (default 5)")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this (the ceiling always)"
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        help=f"before each page, wait up to this many seconds for the load average to fall under {QUIET_LOADAVG}",
+    )
+    args = parser.parse_args()
+    configure(args.database, args.redis_db)
+    return args
+
+
+def configure(database: str, redis_db: int) -> None:
+    """Point the run at another database and Redis database (a helper's own, say)."""
+    global DATABASE, DATABASE_URL, REDIS_URL
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
+        raise SystemExit(f"--database {database!r}: lower-case letters, digits and _ only.")
+    DATABASE = database
+    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+    REDIS_URL = f"redis://127.0.0.1:6379/{redis_db}"
+
+
+def wait_quiet(seconds: float) -> float:
+    """Wait (up to `seconds`) for the 1-minute load average to fall under QUIET_LOADAVG; return it."""
+    deadline = time.monotonic() + seconds
+    loadavg = os.getloadavg()[0]
+    if seconds <= 0 or loadavg < QUIET_LOADAVG:
+        return loadavg
+    print(f"   waiting for a quiet machine (load average {loadavg:.2f})", end="", flush=True)
+    while loadavg >= QUIET_LOADAVG and time.monotonic() < deadline:
+        time.sleep(5)
+        loadavg = os.getloadavg()[0]
+    print(f": {loadavg:.2f}" + ("" if loadavg < QUIET_LOADAVG else f" after {seconds:.0f} s, measuring anyway"))
+    return loadavg
 
 
 def step(title: str) -> None:
@@ -125,7 +163,12 @@ def prepare_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     if not args.skip_load:
         run([*manage, "seed_demo"], env, "seed_demo", capture=True)
         step(f"load {args.stories} stories")
-        run([str(BIN / "python"), "bench/load_data.py", "--stories", str(args.stories)], env, "load")
+        standards = str(min(10_000, max(args.stories // 10, 100)))  # 10,000 from 100,000 stories on
+        run(
+            [str(BIN / "python"), "bench/load_data.py", "--stories", str(args.stories), "--standards", standards],
+            env,
+            "load",
+        )
 
 
 def prepare_facts(env: dict[str, str], voters: int) -> Facts:
@@ -134,6 +177,17 @@ def prepare_facts(env: dict[str, str], voters: int) -> Facts:
     facts = json.loads(run(command, env, "sessions", capture=True).strip().splitlines()[-1])
     print(f"   published stories: {facts['published_stories']}, story picked: {facts['story_id']}")
     return facts
+
+
+def python_calls(env: dict[str, str], facts: Facts) -> dict:
+    """Python function calls per request for the feed and the story page, warm and cold (bench/calls.py)."""
+    step("Python calls per request (cProfile, one process)")
+    public = {"session_key": facts["session_key"], "story_id": facts["story_id"]}
+    command = [str(BIN / "python"), "bench/calls.py", json.dumps(public)]
+    result = json.loads(run(command, env, "calls", capture=True).strip().splitlines()[-1])
+    for name, counts in result.items():
+        print(f"   {name}: {counts['warm']:,} calls warm, {counts['cold']:,} cold", flush=True)
+    return result
 
 
 def port_in_use(port: int) -> bool:
@@ -184,7 +238,7 @@ def clear_cache() -> None:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    print("   the bench's cache (Redis database 5) emptied", flush=True)
+    print(f"   the bench's cache ({REDIS_URL}) emptied", flush=True)
 
 
 def log_tail(log: Path, lines: int = 30) -> str:
@@ -245,6 +299,8 @@ def last_error(log: Path, since: int) -> str | None:
 def measure(page: Page, facts: Facts, args: argparse.Namespace, base_url: str, csrf: str, log: Path) -> Row:
     path = page.resolve_path(facts)
     row = Row(name=page.name, method=page.method, path=path, target=page.target)
+    if args.wait_quiet:
+        row.notes.append(f"load average before: {wait_quiet(args.wait_quiet):.2f}")
     sessions = facts["voter_sessions"] if page.as_voters else [facts[page.session]]
     if path is None or not sessions:
         row.failures.append("no URL to measure (nothing to point it at: no published story? no voters?)")
@@ -314,12 +370,15 @@ def main() -> int:
     base_url = f"http://{HOST}:{args.port}"
     log = RESULTS / "gunicorn.log"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    rounds: dict[str, list[Row]] = {page.name: [] for page in COMPARED}
+    compared = [page for page in COMPARED if page.name == CEILING or args.only in page.name]
+    others = [page for page in [*EVERY_PAGE, *REFERENCE] if args.only in page.name]
+    rounds: dict[str, list[Row]] = {page.name: [] for page in compared}
     reference: list[Row] = []
     loadavg = None
     try:
         prepare_database(args, env)
         facts = prepare_facts(env, args.voters)
+        calls = python_calls(env, facts)
         if redis:
             clear_cache()
         server = start_gunicorn(env, args.port, log)
@@ -331,18 +390,18 @@ def main() -> int:
             csrf = secrets.token_hex(16)  # 32 characters, the shape of Django's CSRF secret
             load = f"{args.duration:g} s, {args.connections} connections"
             for number in range(1, args.rounds + 1):
-                for page in COMPARED:
+                for page in compared:
                     step(f"round {number} of {args.rounds}, {page.name}: {load}")
                     rounds[page.name].append(measure(page, facts, args, base_url, csrf, log))
             step(f"{CEILING} after the last round: {load}")
             rounds[CEILING].append(measure(COMPARED[0], facts, args, base_url, csrf, log))
-            for page in REFERENCE:
+            for page in others:
                 step(f"{page.name}: {load}")
                 reference.append(measure(page, facts, args, base_url, csrf, log))
         finally:
             stop_gunicorn(server)
         # Once the server has stopped, nothing is still being written: the checks see the end state.
-        for page, row in zip(REFERENCE, reference, strict=True):
+        for page, row in zip(others, reference, strict=True):
             if page.verify and row.requests_per_sec is not None:
                 step(f"check after {page.name}")
                 verify(page, facts, env, row)
@@ -359,6 +418,10 @@ def main() -> int:
     rows += reference
     print(f"\nResults ({facts['published_stories']} published stories, redis {'on' if redis else 'off'}):\n")
     print(table(rows))
+    print(
+        "\nPython calls per request (cProfile): "
+        + "; ".join(f"{name} {counts['warm']:,} warm, {counts['cold']:,} cold" for name, counts in calls.items())
+    )
     if loadavg is not None and loadavg > BUSY_LOADAVG:
         print(f"\nWARNING: the load average was {loadavg:.2f} before measuring: other work skews these figures.")
     run_info = {
@@ -376,6 +439,7 @@ def main() -> int:
             "redis": redis,
             "loadavg_1m_before": loadavg,
         },
+        "python_calls_per_request": calls,
     }
     write_json(RESULTS / "latest.json", rows=rows, ceiling_rps=ceiling_rps, run=run_info)
     print(

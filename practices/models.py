@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, Log
 from django.urls import reverse
 from django.utils import timezone
@@ -84,20 +84,14 @@ class StandardQuerySet(models.QuerySet):
     def for_list(self):
         """What a list of standards shows, in a fixed number of queries.
 
-        The counts are correlated subqueries rather than a join and GROUP BY, so
-        PostgreSQL computes them for the rows of the page only (after ORDER BY
-        and LIMIT), however many standards a search matched.
+        The counts (source_count, tried_total) are stored on the row, kept by
+        practices.library.services.standard_counts_update: nothing is summed per request.
         """
-        sources = Promotion.objects.filter(standard=OuterRef("pk")).order_by().values("standard")
         return (
             self.select_related("pillar")
             .prefetch_related("tags")
             # A card shows none of the long texts: leaving them out keeps a search's sort small.
             .defer(*LONG_TEXT_FIELDS)
-            .annotate(
-                source_count=Coalesce(Subquery(sources.annotate(n=Count("pk")).values("n")), 0),
-                tried_total=Coalesce(Subquery(sources.annotate(n=Sum("story__tried_count")).values("n")), 0),
-            )
         )
 
 
@@ -142,6 +136,9 @@ class Standard(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+    # Kept by practices.library.services.standard_counts_update, so the library sorts on them through an index.
+    source_count = models.PositiveIntegerField(_("source stories"), default=0, editable=False)
+    tried_total = models.PositiveIntegerField(_("stores that tried its stories"), default=0, editable=False)
     # Title, summary, texts and tags, lower-cased without accents: what search reads.
     search_document = models.TextField(editable=False, blank=True)
     # On PostgreSQL, search_document as French and English lexemes, indexed (GIN); unused on SQLite.
@@ -156,6 +153,7 @@ class Standard(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="standard_new_idx"),
             models.Index(fields=["status", "review_at"], name="standard_review_idx"),
+            models.Index(fields=["status", "-tried_total", "-source_count", "title"], name="standard_used_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="standard_title_not_empty"),

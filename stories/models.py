@@ -257,6 +257,10 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_new_idx"),
             models.Index(fields=["status", "-vote_count"], name="story_top_idx"),
             models.Index(fields=["store", "kind", "status", "-published_at"], name="story_store_idx"),
+            # A person's latest stories (the profile, practices.referents.services.person_stories); with id, status
+            # and store in it, the profile's counts and the standards their stories inspired read the index alone
+            # (key columns rather than INCLUDE, which SQLite lacks and warns about).
+            models.Index(fields=["author", "-published_at", "id", "status", "store"], name="story_author_idx"),
             # The managers' dashboard counts a period's published stories by store, kind, pillar, day and
             # author (practices/dashboard/report.py): all in the index, so PostgreSQL never reads the table.
             models.Index(

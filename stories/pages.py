@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from config.context_processors import render_page_fragments
 from config.fragments import Fragment
 from stories.forms import CommentForm, FeedFilterForm, TriedForm
 from stories.models import TAG_PART, TAG_SEP, Comment, Pillar, Story, card_rows
+from stories.search import highlight_prefixes
 from stories.services import can_try
 
 CARD_TEMPLATE = "stories/includes/story_card.html"
@@ -82,18 +84,24 @@ def draw_card(values: dict) -> dict:
         "cover_url": reverse("stories:photo", args=[row["cover_pk"], "thumb"]) if row["cover_pk"] else "",
     }
     story |= vote_values(pk=pk, vote_count=row["vote_count"], user_voted=row["user_voted"], own=values["own"])
+    if values.get("marks"):  # a search's matched words, escaped then marked (stories/search.py)
+        story["title_html"] = highlight_prefixes(row["title"], values["marks"])
+        story["excerpt_html"] = highlight_prefixes(story["excerpt"], values["marks"])
     return {"story": story}
 
 
-def card_fragments(rows: list[dict], *, reader) -> list[Fragment]:
+def card_fragments(rows: list[dict], *, reader, marks: list[str] | None = None) -> list[Fragment]:
     """The cards of these rows (stories.models.card_rows), in order.
 
     A card's key is its row as read on this request (every value it shows, the reader's
-    vote included), whether the reader wrote it, and the minute its age is told from.
+    vote included), whether the reader wrote it, and the minute its age is told from; when
+    searching, also `marks`, the word starts to highlight (stories.search.mark_prefixes), so a
+    searched card is cached apart from the plain one.
     """
     now = timezone.now().replace(second=0, microsecond=0)
+    marked = {"marks": list(marks)} if marks else {}
     return [
-        Fragment(CARD_TEMPLATE, {"row": row, "own": row["author_id"] == reader.pk, "now": now}, draw_card)
+        Fragment(CARD_TEMPLATE, {"row": row, "own": row["author_id"] == reader.pk, "now": now, **marked}, draw_card)
         for row in rows
     ]
 
@@ -222,6 +230,23 @@ def discussion_values(story: Story, comments: list[Comment], *, reader, can_reac
     }
 
 
+COMMENT_THREADS = 50  # a very long discussion is shown this many threads at a time
+
+
+def story_threads(story: Story, page: int) -> tuple[list[Comment], bool]:
+    """One page of the story's threads (COMMENT_THREADS first comments, each with its replies), in one query,
+    and whether more threads follow."""
+    start = (min(page, 1000) - 1) * COMMENT_THREADS
+    threads = story.comments.filter(parent=None).order_by("created_at", "pk").values("pk")
+    threads = threads[start : start + COMMENT_THREADS + 1]
+    comments = list(story.comments.for_story_page().filter(Q(pk__in=threads) | Q(parent_id__in=threads)))
+    tops = [comment for comment in comments if comment.parent_id is None]
+    if len(tops) <= COMMENT_THREADS:
+        return comments, False
+    extra = tops[-1].pk  # the first thread of the next page: only here to say there is one
+    return [c for c in comments if extra not in (c.pk, c.parent_id)], True
+
+
 def story_page_context(
     request: HttpRequest, story: Story, *, comment_form: CommentForm | None = None, tried_form: TriedForm | None = None
 ) -> dict:
@@ -235,7 +260,8 @@ def story_page_context(
     can_manage_standards = user.has_perm("practices.manage_standards")
     show_standard = bool(story.standard_slug) and (story.standard_status != "draft" or can_manage_standards)
     names = card_rows([story.pk], reader_id=user.pk)[0]
-    comments = list(story.comments.for_story_page()) if names["has_discussion"] else []
+    comments_page = max(_int(request.GET.get("comments")) or 1, 1)
+    comments, more_comments = story_threads(story, comments_page) if names["has_discussion"] else ([], False)
     tries = list(story.tries.select_related("store")) if story.tried_count else []
     threads = {comment.pk: comment for comment in comments if comment.parent_id is None}
     reply_to = threads.get(_int(request.GET.get("reply_to")))
@@ -263,6 +289,8 @@ def story_page_context(
         ),
         "body_html": body_html,
         "comments_html": comments_html,
+        "comments_prev_url": f"?comments={comments_page - 1}#comments" if comments_page > 1 else "",
+        "comments_next_url": f"?comments={comments_page + 1}#comments" if more_comments else "",
         "tries": tries,
         "can_try": tried,
         "can_react": can_react,

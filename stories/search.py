@@ -28,7 +28,7 @@ from functools import reduce
 from operator import add, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, Expression, F, FloatField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, Substr
@@ -219,11 +219,19 @@ def did_you_mean_url(params: QueryDict, query: Query) -> str:
     return f"?{params.urlencode()}"
 
 
+def mark_prefixes(query: Query) -> list[str]:
+    """The accent-free word starts that highlight() marks for `query`: plain strings, fit for a fragment's values."""
+    return sorted({singular(w)[: max(3, len(singular(w)) - 2)] for word in query.words for w in query.group(word)})
+
+
 def highlight(text: str, query: Query) -> SafeString:
     """`text` escaped, with the words that match the query wrapped in <mark> (accents and case ignored)."""
-    prefixes = tuple(
-        sorted({singular(w)[: max(3, len(singular(w)) - 2)] for word in query.words for w in query.group(word)})
-    )
+    return highlight_prefixes(text, mark_prefixes(query))
+
+
+def highlight_prefixes(text: str, prefixes: list[str] | tuple[str, ...]) -> SafeString:
+    """`text` escaped, with each word that starts (accents and case ignored) with one of `prefixes` in <mark>."""
+    prefixes = tuple(prefixes)
     if not prefixes:
         return escape(text)  # escape() returns a SafeString
     out = []
@@ -233,3 +241,46 @@ def highlight(text: str, query: Query) -> SafeString:
             escaped = f"<mark>{escaped}</mark>"
         out.append(escaped)
     return mark_safe("".join(out))  # noqa: S308 (every piece of the text is escaped above; only <mark> is added)
+
+
+# Suggestions as one types (practices/library/search.py suggest): titles that have a word starting
+# with each typed word, accents ignored. The typed words are prefixes, the last one usually unfinished.
+
+SUGGEST_MIN_CHARS = 2
+SUGGEST_WORDS = 4
+# Suggestions come from the hottest stories only: a bounded walk of the hotness index, whatever the words
+# (a full-text condition here would let the planner misjudge a rare prefix and walk every row).
+SUGGEST_WINDOW = 2000
+
+
+def suggest_prefixes(text: str) -> list[str]:
+    """The typed words, accent-free, at most SUGGEST_WORDS; none for fewer than SUGGEST_MIN_CHARS letters."""
+    words = [word[:SEARCH_WORD_MAX] for word in WORD.findall(search_text(text[:MAX_QUERY_LENGTH]))]
+    if sum(len(word) for word in words) < SUGGEST_MIN_CHARS:
+        return []
+    return words[:SUGGEST_WORDS]
+
+
+def titles_in_window(queryset: QuerySet, *, order: str, prefixes: list[str], limit: int, fields: list[str]) -> list:
+    """`fields` of the rows, among the SUGGEST_WINDOW first of `queryset` by `order` (descending), whose title
+    has a word starting with each prefix (accents ignored): at most `limit`, in that order.
+
+    The window is a subquery with its own LIMIT, which the planner cannot merge into the outer
+    query: an index walk of SUGGEST_WINDOW rows, then their titles compared, on both engines and at
+    any size of table. (A full-text condition or a plain IN would let the planner misjudge a
+    rare prefix and walk or loop over every row.)
+    """
+    if not prefixes:
+        return []
+    connection_ = connections[queryset.db]
+    quote = connection_.ops.quote_name
+    columns = list(dict.fromkeys([*fields, "id", "title", "search_document", order]))
+    window = queryset.order_by(f"-{order}", "-id").values(*columns)[:SUGGEST_WINDOW]
+    sql, params = window.query.sql_with_params()
+    title_text = "(' ' || substr(w.search_document, 1, length(w.title)))"
+    matches = " AND ".join([f"{title_text} LIKE %s"] * len(prefixes))  # prefixes are letters and digits only
+    selected = ", ".join(f"w.{quote(name)}" for name in fields)
+    outer = f"SELECT {selected} FROM ({sql}) w WHERE {matches} ORDER BY w.{quote(order)} DESC, w.id DESC LIMIT %s"  # noqa: S608
+    with connection_.cursor() as cursor:
+        cursor.execute(outer, [*params, *[f"% {prefix}%" for prefix in prefixes], limit])
+        return cursor.fetchall()

@@ -30,6 +30,7 @@ from stories.models import (
     search_words,
 )
 from stories.photos import ProcessedPhoto
+from stories.signals import tries_recounted
 
 
 def search_words_add(*, document: str) -> None:
@@ -312,6 +313,7 @@ def _recount_tries(story_pk: int) -> Story:
     story.tried_count = Tried.objects.filter(story_id=story_pk).count()
     story.hot_score = story.compute_hot_score()
     story.save(update_fields=["tried_count", "hot_score"])
+    tries_recounted.send(sender=Story, story_pk=story_pk)  # practices keeps its standards' totals
     return story
 
 

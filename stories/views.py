@@ -35,7 +35,7 @@ from stories.guestbook import borrows, exchange_stores, exchanged_store
 from stories.models import Comment, Decision, Flag, Story, StoryPhoto, card_rows
 from stories.pages import card_fragments, feed_filters_fragment, story_page_context, vote_values
 from stories.photos import device_messages
-from stories.search import Query, did_you_mean_url, search_stories, understand
+from stories.search import Query, did_you_mean_url, mark_prefixes, search_stories, understand
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -73,7 +73,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     query = understand(filters["q"]) if filters["q"] else None
     ids, has_next = paginate(feed_stories(filters, query).values_list("pk", flat=True), page)
     rows = card_rows(ids, reader_id=request.user.pk)
-    cards = card_fragments(rows, reader=request.user)
+    cards = card_fragments(rows, reader=request.user, marks=mark_prefixes(query) if query else None)
     context = {
         "did_you_mean": query.did_you_mean if query else "",
         "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
@@ -298,7 +298,8 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
     partner_entries = list(guestbook.filter(store=partner)[:5]) if partner else []
     rows = card_rows([*entries, *partner_entries], reader_id=request.user.pk)  # one query, one cache read
     entries = rows[: len(entries)]
-    cards = render_page_fragments(request, card_fragments(rows, reader=request.user))
+    marks = mark_prefixes(query) if query else None  # the matched words marked (in the partner's entries too)
+    cards = render_page_fragments(request, card_fragments(rows, reader=request.user, marks=marks))
     can_write = services.can_write_guestbook(user=request.user, store=store, stores=stores)
     borrowed = can_write and borrows(request.user.store_id, store, timezone.localdate(), stores)
     form = StoryForm(initial={"kind": Story.Kind.GUESTBOOK}) if can_write else None

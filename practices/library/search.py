@@ -18,9 +18,23 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from taggit.models import Tag
 
 from config.text import search_text
-from stories.search import CLOSE_RATIO, Query, _close, postgresql_matches, search_stories, singular, understand
+from stories.search import (
+    CLOSE_RATIO,
+    Query,
+    _close,
+    highlight_prefixes,
+    postgresql_matches,
+    search_stories,
+    singular,
+    suggest_prefixes,
+    titles_in_window,
+    understand,
+)
 
 
 @dataclass
@@ -76,3 +90,83 @@ def _sqlite_standards(queryset: QuerySet, query: Query) -> QuerySet:
         return queryset.none()
     position = Case(*[When(pk=pk, then=Value(index)) for index, pk in enumerate(ranked)], output_field=IntegerField())
     return queryset.filter(pk__in=ranked).order_by(position)
+
+
+# Suggestions as one types (the search boxes of the feed and the library).
+
+SUGGEST_STORIES = 5
+SUGGEST_STANDARDS = 3
+SUGGEST_TAGS = 3
+TAGS_READ = 2000
+
+
+@dataclass
+class Suggestion:
+    label: SafeString  # the title, escaped, the typed word starts in <mark>
+    url: str
+
+
+@dataclass
+class Suggestions:
+    standards: list[Suggestion]
+    stories: list[Suggestion]
+    tags: list[Suggestion]
+
+    def __bool__(self) -> bool:
+        return bool(self.standards or self.stories or self.tags)
+
+
+def suggest(text: str, *, standards: QuerySet, stories: QuerySet) -> Suggestions:
+    """Standards, stories and tags whose title or name has a word starting with each typed word (accents ignored).
+
+    At most a handful of each, in three bounded queries whatever the words and the size of
+    the tables (stories.search.titles_in_window: index walks of SUGGEST_WINDOW rows, LIMITs);
+    nothing for fewer than two letters.
+    """
+    prefixes = suggest_prefixes(text)
+    if not prefixes:
+        return Suggestions(standards=[], stories=[], tags=[])
+    # The newest standards and the hottest stories, SUGGEST_WINDOW of each (index walks), their titles compared.
+    standard_rows = titles_in_window(
+        standards, order="published_at", prefixes=prefixes, limit=SUGGEST_STANDARDS, fields=["title", "slug"]
+    )
+    story_rows = titles_in_window(
+        stories, order="hot_score", prefixes=prefixes, limit=SUGGEST_STORIES, fields=["id", "title"]
+    )
+    return Suggestions(
+        standards=[
+            Suggestion(highlight_prefixes(title, prefixes), reverse("practices:standard", args=[slug]))
+            for title, slug in standard_rows
+        ],
+        stories=[
+            Suggestion(highlight_prefixes(title, prefixes), reverse("stories:detail", args=[pk]))
+            for pk, title in story_rows
+        ],
+        tags=tag_suggestions(prefixes),
+    )
+
+
+def tag_suggestions(prefixes: list[str]) -> list[Suggestion]:
+    """The matching tags, each a link to the feed of that tag."""
+    feed_url = reverse("stories:feed")
+    return [
+        Suggestion(highlight_prefixes(f"#{name}", prefixes), f"{feed_url}?tag={slug}")
+        for name, slug in matching_tags(prefixes)
+    ]
+
+
+def matching_tags(prefixes: list[str]) -> list[tuple[str, str]]:
+    """(name, slug) of the tags with a word starting with each prefix, accents ignored, by name.
+
+    Tag slugs keep their accents (taggit), and neither engine here unaccents in SQL, so the
+    names (a short list: a network uses tens or hundreds of tags) are compared in Python,
+    at most TAGS_READ of them.
+    """
+    found = []
+    for name, slug in Tag.objects.order_by("name").values_list("name", "slug")[:TAGS_READ]:
+        words = re.findall(r"[^\W_]+", search_text(name))
+        if all(any(word.startswith(prefix) for word in words) for prefix in prefixes):
+            found.append((name, slug))
+            if len(found) == SUGGEST_TAGS:
+                break
+    return found

@@ -3,6 +3,8 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -291,4 +293,20 @@ def story_promote(
         promotion.standard = standard_publish(standard=standard, editor=curator)
     elif standard.status == Standard.Status.PUBLISHED:
         _notify_authors(standard=standard, curator=curator)
+    standard_counts_update(standards=Standard.objects.filter(pk=standard.pk))
+    promotion.standard.refresh_from_db(fields=["source_count", "tried_total"])
     return promotion
+
+
+def standard_counts_update(*, standards) -> int:
+    """Recount, in one UPDATE, each standard's source stories and the stores that tried them (the library sorts)."""
+    sources = Promotion.objects.filter(standard=OuterRef("pk")).order_by().values("standard")
+    return standards.update(
+        source_count=Coalesce(Subquery(sources.annotate(n=Count("pk")).values("n")), 0),
+        tried_total=Coalesce(Subquery(sources.annotate(n=Sum("story__tried_count")).values("n")), 0),
+    )
+
+
+def story_tries_recounted(*, story_pk: int, **kwargs) -> None:
+    """Signal receiver (stories.signals.tries_recounted): the standard a story inspired has a new total."""
+    standard_counts_update(standards=Standard.objects.filter(promotions__story_id=story_pk))

@@ -5,6 +5,7 @@ from practices.library.feeds import StandardsFeed
 
 urlpatterns = [
     path("library/", views.library, name="library"),
+    path("search/suggest/", views.suggest, name="suggest"),
     path("library/archive/", views.archive, name="archive"),
     path("library/new/", views.standard_new, name="standard-new"),
     path("library/<slug:slug>/", views.standard_detail, name="standard"),

@@ -11,6 +11,7 @@ from practices.access import get_standard_for_user, require_perm
 from practices.library import services
 from practices.library.forms import CurationFilterForm, LibraryFilterForm, PromoteForm, StandardForm
 from practices.library.search import search
+from practices.library.search import suggest as suggestions_for
 from practices.models import LearningPath, Promotion, Standard, curation_stories
 from practices.referents.services import referent_scopes
 from practices.voice.services import customer_words_for
@@ -45,9 +46,11 @@ def library(request: HttpRequest) -> HttpResponse:
         standards = standards.for_list().order_by(*LIBRARY_SORTS[filters["sort"]])
     page = page_number(request)
     rows, has_next = paginate(standards, page)
-    if query:  # the matched words marked in titles (escaped first)
+    if query:  # the matched words marked in titles and summaries (escaped first)
         for row in [*rows, *stories]:
             row.title_html = highlight(row.title, query)
+        for row in rows:
+            row.summary_html = highlight(row.summary, query)
     context = {
         "did_you_mean": query.did_you_mean if query else "",
         "did_you_mean_url": did_you_mean_url(request.GET, query) if query else "",
@@ -62,6 +65,20 @@ def library(request: HttpRequest) -> HttpResponse:
     template = "practices/library/library.html"
     if request.headers.get("HX-Request"):
         template += "#results"
+    return render(request, template, context)
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """What the search boxes suggest as one types (htmx, debounced): links to standards, stories and tags.
+
+    Without JavaScript the same URL is a page of those links.
+    """
+    q = request.GET.get("q", "")
+    found = suggestions_for(q, standards=Standard.objects.published(), stories=Story.objects.published())
+    context = {"q": q.strip()[:200], "suggestions": found}
+    template = "practices/library/suggestions.html"
+    if request.headers.get("HX-Request"):
+        template += "#list"
     return render(request, template, context)
 
 

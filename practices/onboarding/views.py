@@ -3,6 +3,7 @@
 import csv
 
 from django.contrib import messages
+from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -152,13 +153,21 @@ def path_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "practices/onboarding/path_delete.html", {"path": path})
 
 
+PATH_ASSIGNMENTS = 50
+
+
 def render_path(
     request: HttpRequest, path: LearningPath, *, add_form=None, assign_form=None, status: int = 200
 ) -> HttpResponse:
     context = {
         "path": path,
         "steps": list(path.steps.select_related("standard")),
-        "assignments": list(path.assignments.select_related("user__store")),
+        # The latest few, each carrying how many there are in all (a window count): the progress page lists everyone.
+        "assignments": list(
+            path.assignments.select_related("user__store")
+            .annotate(total=Window(Count("*")))
+            .order_by("-created_at", "-pk")[:PATH_ASSIGNMENTS]
+        ),
         "add_form": add_form or StepAddForm(path=path),
         "assign_form": assign_form or AssignForm(),
     }

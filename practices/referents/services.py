@@ -8,7 +8,7 @@ the number of stories, standards or roles.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
@@ -17,6 +17,7 @@ from practices.onboarding.services import Refused
 from stories.models import Pillar, Story
 
 PROFILE_STORIES = 10
+PROFILE_STANDARDS = 10  # the latest inspired; the rest on their own pages (person_standards)
 
 
 @transaction.atomic
@@ -92,7 +93,8 @@ class Recognition:
     stories: list[Story]
     story_count: int
     stores_tried: int
-    standards: list[Standard]
+    standards: list[Standard]  # the latest PROFILE_STANDARDS inspired
+    standard_count: int  # all of them
     roles: list[Referent]
 
     @property
@@ -103,15 +105,13 @@ class Recognition:
 def recognition(person: User, viewer: User) -> Recognition:
     """The person's latest stories (as `viewer` may see them), their reach and their roles, in four queries.
 
+    Each list is bounded (PROFILE_STORIES, PROFILE_STANDARDS) and comes with its count;
+    the profile links to the whole list, paged (person_stories, person_standards).
+
     Stores that tried their ideas count once each, and not the story's own store:
     recognition is about ideas that travelled.
     """
-    stories = list(
-        Story.objects.visible_to(viewer)
-        .filter(author=person)
-        .select_related("pillar")
-        .order_by("-published_at", "-pk")[:PROFILE_STORIES]
-    )
+    stories = list(person_stories(person, viewer)[:PROFILE_STORIES])
     other_store = Q(tries__isnull=False) & (Q(store__isnull=True) | ~Q(tries__store=F("store")))
     reach = (
         Story.objects.published()
@@ -121,17 +121,33 @@ def recognition(person: User, viewer: User) -> Recognition:
             stores=Count("tries__store", filter=other_store, distinct=True),
         )
     )
-    standards = list(
-        Standard.objects.exclude(status=Standard.Status.DRAFT)
-        .filter(promotions__story__author=person)
-        .distinct()
-        .order_by("title")
-    )
+    # The latest few, each row also carrying how many there are in all (a window over the grouped rows).
+    standards = list(person_standards(person).annotate(total=Window(Count("*")))[:PROFILE_STANDARDS])
+    standard_count = standards[0].total if standards else 0
     roles = list(Referent.objects.filter(person=person).select_related("pillar", "region").order_by("region__name"))
     return Recognition(
         stories=stories,
         story_count=reach["stories"],
         stores_tried=reach["stores"],
         standards=standards,
+        standard_count=standard_count,
         roles=roles,
+    )
+
+
+def person_standards(person: User) -> QuerySet:
+    """The published and retired standards `person`'s stories inspired, the latest promoted first."""
+    return (
+        Standard.objects.exclude(status=Standard.Status.DRAFT)
+        .filter(promotions__story__author=person)
+        .annotate(inspired_at=Max("promotions__created_at"))
+        .only("title", "slug", "status")  # what the lists show: the grouped rows stay narrow
+        .order_by("-inspired_at", "-pk")
+    )
+
+
+def person_stories(person: User, viewer: User) -> QuerySet:
+    """`person`'s stories as `viewer` may see them, the newest first."""
+    return (
+        Story.objects.visible_to(viewer).filter(author=person).select_related("pillar").order_by("-published_at", "-pk")
     )

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from config.paging import page_links, page_number, paginate
 from practices.access import require_perm
 from practices.models import Referent
 from practices.onboarding.services import Refused
@@ -55,3 +57,21 @@ def referent_remove(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": referent.person.name, "pillar": referent.pillar.label, "region": referent.region.name},
     )
     return redirect("practices:referents")
+
+
+def person_standards(request: HttpRequest, username: str) -> HttpResponse:
+    """Every standard a person's stories inspired, paged (the profile shows the latest)."""
+    person = get_object_or_404(User.objects.filter(is_active=True), username=username)
+    page = page_number(request)
+    rows, has_next = paginate(referents.person_standards(person), page)
+    context = {"person": person, "standards": rows, **page_links(request, page, has_next)}
+    return render(request, "practices/referents/person_standards.html", context)
+
+
+def person_stories(request: HttpRequest, username: str) -> HttpResponse:
+    """Every story of a person the reader may see, paged (the profile shows the latest)."""
+    person = get_object_or_404(User.objects.filter(is_active=True), username=username)
+    page = page_number(request)
+    rows, has_next = paginate(referents.person_stories(person, request.user), page)
+    context = {"person": person, "stories": rows, **page_links(request, page, has_next)}
+    return render(request, "practices/referents/person_stories.html", context)

@@ -77,6 +77,20 @@ class BrowseTests:
         assert titles(client.get(LIBRARY, {"sort": "title"})) == ["A new", "B old", "C used"]
         assert "tried in 2 stores" in client.get(LIBRARY).content.decode()
 
+    def test_the_most_used_sort_reads_counters_kept_on_the_standard(self, client, cast):
+        first, second = make_standard(cast.julien, title="First"), make_standard(cast.julien, title="Second")
+        one, two, three = (make_story(cast.camille, title=f"Story {i}") for i in range(3))
+        services.story_promote(story=one, curator=cast.julien, standard=first)
+        services.story_promote(story=two, curator=cast.julien, standard=second)
+        services.story_promote(story=three, curator=cast.julien, standard=second)
+        story_services.tried_record(user=cast.hugo, story=one)
+        client.force_login(cast.lea)
+        assert titles(client.get(LIBRARY, {"sort": "used"})) == ["First", "Second"]  # 1 store against 0
+        story_services.tried_record(user=cast.hugo, story=two)
+        story_services.tried_record(user=cast.lea, story=three)
+        assert titles(client.get(LIBRARY, {"sort": "used"})) == ["Second", "First"]  # 2 against 1
+        assert list(Standard.objects.order_by("title").values_list("source_count", "tried_total")) == [(1, 1), (2, 2)]
+
     @pytest.mark.parametrize("query", ["sort=nonsense", "sort=", "sort=title;DROP", "page=x", "page=-3", "page=99999"])
     def test_unknown_values_fall_back_instead_of_failing(self, client, cast, query):
         make_standard(cast.julien)

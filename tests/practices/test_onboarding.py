@@ -851,3 +851,25 @@ class EdgeTests:
         response = client.post(reverse("practices:case", args=[standard.slug]), {"text": "Something"})
         assert response["Location"] == standard.get_absolute_url()
         assert not CaseAnswer.objects.exists()
+
+
+class PathPageBudgetTests:
+    @pytest.mark.parametrize("count", [1, 51])
+    def test_the_path_page_lists_the_latest_fifty_people_in_a_fixed_number_of_queries(
+        self, client, cast, count, django_assert_num_queries
+    ):
+        path = make_path(cast.julien, [publish(cast.julien, "Standard")])
+        for i in range(count):
+            person = make_user(f"staff{i}", store=cast.paris, role=roles.STAFF)
+            onboarding.path_assign(path=path, person=person, curator=cast.julien)
+        client.force_login(cast.julien)
+        # session, user, permissions and unread count, the path, its steps (with standards), the latest
+        # assignments (with people, stores, and how many in all), the open reports' count (the header), the
+        # standards the add-a-step form offers
+        with django_assert_num_queries(8):
+            response = client.get(reverse("practices:path", args=[path.pk]))
+        assert len(response.context["assignments"]) == min(count, 50)
+        page = response.content.decode()
+        assert ("of 51 people in all" in page) == (count > 50)
+        # the newest first: with 51, the first one assigned is on the progress page only
+        assert ("Staff0<" in page) == (count == 1) and ("Staff50<" in page) == (count > 1)

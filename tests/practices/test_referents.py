@@ -292,10 +292,38 @@ class RecognitionTests:
             name(cast, cast.camille, pillar)
         client.force_login(cast.lea)
         # session, user, permissions and unread count (one query), the person (store, region), their groups;
-        # recognition: latest stories, counts of stories and stores, standards inspired, referent roles
+        # recognition: latest stories, counts of stories and stores, the latest standards inspired (with how
+        # many in all), referent roles
         with django_assert_num_queries(9):
             response = client.get(reverse("accounts:profile", args=["camille"]))
-        assert len(response.context["recognition"].standards) == count
+        recognition = response.context["recognition"]
+        assert len(recognition.standards) == min(count, 10) and recognition.standard_count == count
+        assert len(recognition.stories) == min(count, 10) and recognition.story_count == count
+        page = response.content.decode()
+        assert f"<strong>{count}</strong> standard" in page
+        assert ("All 15 standards inspired" in page) == (count > 10)
+        assert ("All 15 stories" in page) == (count > 10)
+
+    @pytest.mark.parametrize("count", [1, 25])
+    def test_the_whole_lists_are_paged_in_a_fixed_number_of_queries(
+        self, client, cast, count, django_assert_num_queries
+    ):
+        for i in range(count):
+            story = make_story(cast.camille, title=f"Story {i}")
+            services.story_promote(story=story, curator=cast.julien, standard=make_standard(cast.julien, title=f"S{i}"))
+        client.force_login(cast.lea)
+        # session, user, permissions and unread count (one query), the person, one page of standards
+        with django_assert_num_queries(5):
+            response = client.get(reverse("practices:person-standards", args=["camille"]))
+        newest = [f"S{count - 1}", f"S{count - 2}"][: min(count, 2)]
+        assert [s.title for s in response.context["standards"]][:2] == newest
+        assert len(response.context["standards"]) == min(count, 20)
+        assert ('rel="next"' in response.content.decode()) == (count > 20)
+        # session, user, permissions and unread count (one query), the person, one page of stories
+        with django_assert_num_queries(5):
+            response = client.get(reverse("practices:person-stories", args=["camille"]), {"page": 2})
+        assert len(response.context["stories"]) == max(count - 20, 0)
+        assert client.get(reverse("practices:person-stories", args=["nobody"])).status_code == 404
 
 
 def test_another_client_sees_a_new_referent_on_the_profile(cast):

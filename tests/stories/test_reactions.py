@@ -287,6 +287,27 @@ class CommentTests:
             with django_assert_num_queries(7):
                 assert client.get(story.get_absolute_url()).status_code == 200
 
+    @pytest.mark.parametrize("count", [1, 51])
+    def test_a_very_long_discussion_is_shown_fifty_threads_at_a_time(
+        self, client, cast, count, django_assert_num_queries
+    ):
+        story = make_story(cast.camille)
+        first = services.comment_add(author=cast.hugo, story=story, body="Thread 0")
+        services.comment_add(author=cast.lea, story=story, body="Reply to 0", parent=first)
+        for i in range(1, count):
+            services.comment_add(author=cast.hugo, story=story, body=f"Thread {i}")
+        client.force_login(cast.lea)
+        # session, user (with store), permissions and unread count, story, its card row (names, my vote), one
+        # page of threads with their replies and authors (no tries: none read)
+        with django_assert_num_queries(6):
+            page = client.get(story.get_absolute_url()).content.decode()
+        assert "Thread 0" in page and "Reply to 0" in page
+        assert ("Thread 49<" in page) == (count > 49) and "Thread 50<" not in page
+        assert ("?comments=2#comments" in page) == (count > 50)
+        if count > 50:
+            page = client.get(story.get_absolute_url(), {"comments": 2}).content.decode()
+            assert "Thread 50<" in page and "Thread 0<" not in page and "?comments=1#comments" in page
+
 
 class FlagTests:
     def test_report_a_comment_once_and_a_curator_hides_it(self, client, cast):

@@ -166,3 +166,54 @@ def test_hostile_searches_answer_a_page_everywhere(client, cast, stories, text):
     expected = 400 if any(ord(character) < 32 for character in text) else 200
     for url in ["/stories/", "/library/", f"/stores/{cast.paris.slug}/"]:
         assert client.get(url, {"q": text}).status_code == expected
+
+
+class FiveWordsTests:
+    """The issue's words, on both engines: stories in the feed, standards and stories in the library."""
+
+    @pytest.mark.parametrize(
+        ("q", "story", "standard"),
+        [
+            ("cafe", "Un café offert", "Offrir un café"),
+            ("reparation", "Réparation express", "Réparation sur place"),
+            ("fidelite", "Réparation express", "Récompenser la fidélité"),
+            ("averses", "Parapluies prêtés", "Prêter un parapluie les jours d'averse"),
+            ("parapluyes", "Parapluies prêtés", "Prêter un parapluie les jours d'averse"),
+        ],
+    )
+    def test_each_finds_its_story_and_standard(self, client, cast, stories, q, story, standard):
+        from tests.factories import make_standard
+
+        make_standard(cast.julien, title="Offrir un café", summary="Quand l'attente dure.", practice="Un café.")
+        make_standard(cast.julien, title="Réparation sur place", summary="Réparer vite.", practice="Sur place.")
+        make_standard(cast.julien, title="Récompenser la fidélité", summary="Les habitués.", practice="Un mot.")
+        make_standard(cast.julien, title="Prêter un parapluie les jours d'averse", summary="La pluie.", practice="-")
+        client.force_login(cast.lea)
+        assert story in [s["title"] for s in client.get("/stories/", {"q": q}).context["stories"]]
+        library = client.get("/library/", {"q": q}).context
+        assert standard in [s.title for s in library["standards"]]
+        assert story in [s.title for s in library["stories"]]
+
+
+class HighlightTests:
+    def test_feed_cards_mark_the_matched_words_only_when_searching(self, client, cast, stories):
+        client.force_login(cast.lea)
+        page = client.get("/stories/", {"q": "averses"}).content.decode()
+        assert "Une <mark>averse</mark> soudaine" in page
+        page = client.get("/stories/", {"q": "parapluyes"}).content.decode()
+        assert "<mark>Parapluies</mark> prêtés" in page
+        # The same card without a search (its cached fragment is another one): nothing marked.
+        assert "<mark>" not in client.get("/stories/").content.decode()
+
+    def test_a_hostile_title_stays_escaped_on_a_card(self, client, cast):
+        make_story(cast.camille, title="<img src=x onerror=alert(1)> café", body="<b>café</b> & co")
+        client.force_login(cast.lea)
+        page = client.get("/stories/", {"q": "cafe"}).content.decode()
+        assert "&lt;img src=x onerror=alert(1)&gt; <mark>café</mark>" in page
+        assert "<img src=x" not in page
+
+    def test_the_store_page_marks_its_matching_entries(self, client, cast):
+        make_story(cast.camille, kind=Story.Kind.GUESTBOOK, store=cast.paris, title="Merci", body="Un café offert.")
+        client.force_login(cast.lea)
+        page = client.get(f"/stores/{cast.paris.slug}/", {"q": "cafe"}).content.decode()
+        assert "Un <mark>café</mark> offert" in page
