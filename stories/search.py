@@ -185,14 +185,16 @@ def fts5_query(query: Query) -> str:
     return " AND ".join(either(unit[0]) if len(unit) == 1 else phrase(unit) for unit in query.units)
 
 
-def postgresql_matches(queryset: QuerySet, query: Query, candidates: int | None = None) -> QuerySet:
-    """`queryset` (already filtered: the person's filters are part of the same SQL) narrowed and ranked."""
+def postgresql_matches(queryset: QuerySet, query: Query, *, first_by: str) -> QuerySet:
+    """`queryset` (already filtered: the person's filters are part of the same SQL) narrowed and ranked.
+
+    Bounded ranking: at most CANDIDATES matches, the first in the `first_by` order (an indexed
+    column), are ranked. The planner picks the GIN index for a rare word (few candidates) or
+    walks that column's index for a common one, so a word in half the rows costs what a rare one does.
+    """
     text_query = tsquery(query)
     matches = queryset.filter(search_vector=text_query)
-    if candidates:
-        # Bounded ranking: the planner picks the GIN index for a rare word (few candidates)
-        # or walks the hotness index for a common one; either way at most `candidates` rows are ranked.
-        matches = queryset.model.objects.filter(pk__in=matches.order_by("-hot_score").values("pk")[:candidates])
+    matches = queryset.model.objects.filter(pk__in=matches.order_by(first_by).values("pk")[:CANDIDATES])
     rank = in_title(query) + SearchRank(F("search_vector"), text_query)
     return matches.alias(title_text=TITLE_TEXT).annotate(rank=rank)
 
@@ -202,7 +204,7 @@ def search_stories(queryset: QuerySet, query: Query) -> QuerySet:
     if not query:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
-        matches = postgresql_matches(queryset, query, candidates=CANDIDATES)
+        matches = postgresql_matches(queryset, query, first_by="-hot_score")
     else:
         found = RawSQL("SELECT rowid FROM story_fts WHERE story_fts MATCH %s", [fts5_query(query)])
         matches = queryset.filter(pk__in=found).alias(title_text=TITLE_TEXT).annotate(rank=in_title(query))

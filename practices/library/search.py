@@ -54,7 +54,7 @@ def search(query: str, *, standards: QuerySet, stories: QuerySet) -> SearchResul
     if not parsed:
         return SearchResults(standards=standards.none(), stories=stories.none(), query=parsed)
     if connection.vendor == "postgresql":
-        found = postgresql_matches(standards, parsed).order_by("-rank", "-pk")
+        found = postgresql_matches(standards, parsed, first_by="-pk").order_by("-rank", "-pk")
     else:
         found = _sqlite_standards(standards, parsed)
     return SearchResults(standards=found, stories=search_stories(stories, parsed), query=parsed)
